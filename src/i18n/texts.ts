@@ -1,0 +1,93 @@
+/**
+ * All texts a parent sees, through one i18next instance per content version. Every call names its
+ * language: nothing depends on a global "current language", so concurrent chats never mix.
+ */
+import i18next, { type i18n, type TFunction } from "i18next";
+import type { AnswerValue, TextRef } from "../engine/types.js";
+import type { Content } from "../flow-files/load.js";
+import { COMMON_NS } from "../flow-files/load.js";
+import type { Fact } from "../flow-files/schema.js";
+import type { CommonKey } from "./common-keys.js";
+import { formatDate, formatFactValue } from "./format.js";
+
+/** Escapes a value for Telegram's HTML parse mode (it knows &lt; &gt; &amp; &quot;). */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
+}
+
+export interface Texts {
+  /** A flow or common text with answers and facts filled in; variables are HTML-escaped. */
+  text(lang: string, ref: TextRef, vars?: Readonly<Record<string, AnswerValue>>): string;
+  common(lang: string, key: CommonKey, vars?: Readonly<Record<string, string | number>>): string;
+  /** Whether the language (or its fallback) has this text. */
+  has(lang: string, ref: TextRef): boolean;
+  /** "📜 Rechtsgrundlage: … · Stand: …" for the facts an answer rests on; "" without facts. */
+  legalFooter(lang: string, factIds: readonly string[], today?: string): string;
+  /** The language used for `lang` (an unknown one falls back to the source language). */
+  resolve(lang: string): string;
+}
+
+/**
+ * Builds the texts for one version of the content. Facts are formatted once per language here,
+ * not per message.
+ */
+export function createTexts(content: Content): Texts {
+  const source = content.sourceLanguage;
+  const instance: i18n = i18next.createInstance();
+  void instance.init({
+    resources: content.resources,
+    lng: source,
+    fallbackLng: source,
+    supportedLngs: [...content.languages.keys()],
+    ns: Object.keys(content.resources[source] ?? {}),
+    defaultNS: COMMON_NS,
+    initAsync: false,
+    returnNull: false,
+    returnEmptyString: false,
+    keySeparator: ".",
+    nsSeparator: ":",
+    interpolation: { escapeValue: true, escape: escapeHtml },
+  });
+
+  const fixed = new Map<string, TFunction>();
+  const factVars = new Map<string, Record<string, string>>();
+  for (const [lang, language] of content.languages) {
+    fixed.set(lang, instance.getFixedT(lang));
+    const values: Record<string, string> = {};
+    for (const [id, fact] of content.facts) {
+      if (fact.value !== undefined) values[id] = formatFactValue(fact, language.intl);
+    }
+    factVars.set(lang, values);
+  }
+
+  const resolve = (lang: string) => (fixed.has(lang) ? lang : source);
+  const t = (lang: string) => fixed.get(resolve(lang))!;
+  const intl = (lang: string) => content.languages.get(resolve(lang))?.intl ?? "de-DE";
+  const common: Texts["common"] = (lang, key, vars = {}) => t(lang)(`${COMMON_NS}:${key}`, vars);
+
+  return {
+    resolve,
+    text(lang, ref, vars = {}) {
+      return t(lang)(`${ref.ns}:${ref.key}`, { ...factVars.get(resolve(lang)), ...vars });
+    },
+    common,
+    has(lang, ref) {
+      return instance.exists(`${ref.ns}:${ref.key}`, { lng: resolve(lang) });
+    },
+    legalFooter(lang, factIds, today = new Date().toISOString().slice(0, 10)) {
+      const facts = factIds.map((id) => content.facts.get(id)).filter((f): f is Fact => f !== undefined);
+      if (facts.length === 0) return "";
+      const bases = [...new Set(facts.map((f) => f.legal_basis))].join("; ");
+      const checked = facts.map((f) => f.checked).sort().at(-1)!;
+      const lines = [common(lang, "footer.legal", { basis: bases, date: formatDate(checked, intl(lang)) })];
+      const expired = facts
+        .map((f) => f.valid_until)
+        .filter((until): until is string => until !== null && until < today)
+        .sort()[0];
+      if (expired !== undefined) {
+        lines.push(common(lang, "footer.expired", { date: formatDate(expired, intl(lang)) }));
+      }
+      return lines.join("\n");
+    },
+  };
+}
