@@ -357,8 +357,13 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
       }
     }
   }
+  // A flow with steps that failed to load would report every step behind them: fix those first.
+  const broken = new Set(
+    [...flows.values()].filter((f) => content.sources.declaredSteps.get(f.id)?.size !== f.steps.size).map((f) => f.id),
+  );
+  const isBroken = (ref: string) => broken.has(stepOf(ref).flow);
   for (const ref of edges.keys()) {
-    if (reached.has(ref)) continue;
+    if (reached.has(ref) || isBroken(ref)) continue;
     const { flow, id } = stepOf(ref);
     problems.push(
       stepProblem(content, flow, id, [], "warning", "no button, question or jump leads here, so parents never see it.", "Link it (next:, goto: or a choice) or remove it."),
@@ -385,7 +390,7 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
     }
   }
   for (const ref of edges.keys()) {
-    if (settles.has(ref)) continue;
+    if (settles.has(ref) || isBroken(ref)) continue;
     const { flow, id } = stepOf(ref);
     problems.push(
       stepProblem(content, flow, id, [], "error", "dead end: from here the parent never reaches a menu, question, handoff or end.", "Lead it to a menu (next: menu) or end it (end: true)."),
@@ -635,7 +640,9 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
           const known = text.allowedVars
             ? text.allowedVars.includes(name)
             : factIds.has(name) || vars.has(name);
-          if (!known) {
+          if (factIds.has(name) && content.facts.get(name)?.value === undefined) {
+            problems.push(at({ severity: "error", message: `{{${name}}} is a fact without a value, so there is nothing to show.`, hint: `List it under facts: to show its legal basis, or give it a value in ${FACTS_FILE}.` }));
+          } else if (!known) {
             const candidates = text.allowedVars ?? [...factIds, ...vars.keys()];
             problems.push(at({ severity: "error", message: `{{${name}}} is neither a fact nor a saved answer.${didYouMean(name, candidates)}`, hint: text.allowedVars ? `Allowed here: ${text.allowedVars.map((v) => `{{${v}}}`).join(", ") || "none"}.` : `Facts are listed in ${FACTS_FILE}.` }));
           } else if (factIds.has(name) && text.stepFacts && !text.stepFacts.includes(name)) {
@@ -681,7 +688,8 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
     const wanted = new Set(required.map((t) => `${t.ns}/${t.key}`));
     for (const [key, file] of content.sources.locales) {
       const [fileLang, ns] = key.split("/") as [string, string];
-      if (fileLang !== lang) continue;
+      const flow = content.flows.flows.get(ns);
+      if (fileLang !== lang || (flow && content.sources.declaredSteps.get(ns)?.size !== flow.steps.size)) continue;
       for (const textKey of flat.get(key)?.keys() ?? []) {
         if (wanted.has(`${ns}/${textKey}`)) continue;
         const candidates = required.filter((t) => t.ns === ns).map((t) => t.key);

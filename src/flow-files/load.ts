@@ -12,9 +12,9 @@ import {
   factsFileSchema,
   factSchema,
   flowHeaderSchema,
+  KIND_KEYS,
   kindOfStep,
   languagesFileSchema,
-  STEP_KINDS,
   stepSchemas,
   type Fact,
   type Flow,
@@ -92,7 +92,7 @@ function schemaProblems(
   return explainIssues(issues, data).map((issue) => ({
     severity: "error",
     file: source.file,
-    position: source.position([...base, ...issue.path]),
+    position: source.position([...base, ...issue.path], issue.atKey ? "key" : "value"),
     ...context,
     message: issue.message,
     hint: issue.hint,
@@ -149,15 +149,19 @@ function loadFlow(
     }
     const parsed = stepSchemas[kind].safeParse(raw);
     if (!parsed.success) {
-      problems.push(...schemaProblems(source, parsed.error.issues, raw, at, context));
-      if (kind === "say" && !("next" in raw)) {
-        const last = problems[problems.length - 1];
-        if (last?.message.includes('"next" is missing')) {
-          problems[problems.length - 1] = {
-            ...last,
-            hint: `Every step needs a kind (${STEP_KINDS.filter((k) => k !== "say").join(", ")}) or, to show a text and go on, next: <step>.`,
-          };
-        }
+      const found = schemaProblems(source, parsed.error.issues, raw, at, context);
+      const misspeltKind = found.find((p) => KIND_KEYS.some((k) => p.hint === `Did you mean "${k}"?`));
+      if (kind === "say" && misspeltKind) {
+        // "choises:" is a misspelt kind, not a say step that lacks next.
+        problems.push(misspeltKind);
+      } else {
+        problems.push(
+          ...found.map((p) =>
+            kind === "say" && p.message === '"next" is missing.'
+              ? { ...p, hint: `Every step needs a kind (${KIND_KEYS.join(", ")}) or, to show its text and go on, next: <step>.` }
+              : p,
+          ),
+        );
       }
       continue;
     }

@@ -31,18 +31,25 @@ function createSource(file: string, doc: Document, lines: LineCounter, data: unk
     position(path, which = "value") {
       let node: unknown = doc.contents;
       let offset = (node as Ranged | null)?.range?.[0] ?? 0;
+      // Where a path ends early (a missing key), point at the key of the deepest entry found.
+      let keyOffset: number | undefined;
       for (const [i, segment] of path.entries()) {
         let keyRange: Range | undefined;
         if (isMap(node)) {
           const pair = node.items.find(
             (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
           );
-          if (!pair) break;
+          if (!pair) {
+            if (which === "key" && keyOffset !== undefined) offset = keyOffset;
+            break;
+          }
           keyRange = (pair.key as Ranged | null)?.range ?? undefined;
+          keyOffset = keyRange?.[0] ?? keyOffset;
           node = pair.value;
         } else if (isSeq(node) && typeof segment === "number" && segment < node.items.length) {
           node = node.items[segment];
         } else {
+          if (which === "key" && keyOffset !== undefined) offset = keyOffset;
           break;
         }
         const last = i === path.length - 1;

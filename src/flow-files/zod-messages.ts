@@ -11,6 +11,8 @@ export interface EditorIssue {
   readonly path: PathSegment[];
   readonly message: string;
   readonly hint?: string;
+  /** Whether the problem is the field's name (an unknown field) rather than its value. */
+  readonly atKey?: boolean;
 }
 
 /** Every field name the content files know, for "did you mean" on unknown fields. */
@@ -136,6 +138,7 @@ export function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown
       result.push({
         path: [...(issue.path as PathSegment[]), key],
         message: `"${key}" is not a field that belongs here.`,
+        atKey: true,
         hint: match !== undefined ? `Did you mean "${match}"?` : "Remove it, or check the spelling against flows/README.md.",
       });
     }
