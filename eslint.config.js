@@ -15,11 +15,28 @@ const engineBoundary = {
             group: ["grammy", "grammy/*", "@grammyjs/*"],
             message: "The engine is pure: Telegram belongs in src/bot/.",
           },
-          { group: ["ioredis", "ioredis/*"], message: "The engine is pure: Redis belongs in src/storage/." },
-          { group: ["i18next", "i18next/*"], message: "The engine is pure: texts are rendered in src/i18n/." },
+          {
+            group: ["ioredis", "ioredis/*"],
+            message: "The engine is pure: Redis belongs in src/storage/.",
+          },
+          {
+            group: ["i18next", "i18next/*"],
+            message: "The engine is pure: texts are rendered in src/i18n/.",
+          },
           { group: ["node:*"], message: "The engine is pure: no Node.js built-ins." },
           {
-            group: ["fs", "path", "os", "crypto", "http", "https", "net", "child_process", "process", "url"],
+            group: [
+              "fs",
+              "path",
+              "os",
+              "crypto",
+              "http",
+              "https",
+              "net",
+              "child_process",
+              "process",
+              "url",
+            ],
             message: "The engine is pure: no Node.js built-ins.",
           },
         ],
@@ -27,7 +44,10 @@ const engineBoundary = {
     ],
     "no-restricted-globals": [
       "error",
-      { name: "process", message: "The engine is pure: configuration is passed in, never read from process.env." },
+      {
+        name: "process",
+        message: "The engine is pure: configuration is passed in, never read from process.env.",
+      },
     ],
     "no-restricted-syntax": [
       "error",
@@ -46,7 +66,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": ["error", { allow: ["error", "warn"] }],
     },

@@ -16,7 +16,10 @@ const { values } = parseArgs({
   },
 });
 
-const { problems, coverage } = await checkDirectory(values.root, values.today ? { today: values.today } : {});
+const { problems, coverage } = await checkDirectory(
+  values.root,
+  values.today ? { today: values.today } : {},
+);
 const shown = sortProblems(problems).filter((p) => !values.quiet || p.severity === "error");
 for (const problem of shown) console.log(formatProblem(problem));
 const { errors, warnings } = countBySeverity(problems);

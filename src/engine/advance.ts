@@ -228,7 +228,9 @@ class Run {
         case "ask":
           return this.emitWaiting(found);
         case "branch": {
-          const rule = step.branch.find((r) => !("if" in r) || evaluateCondition(r.if, this.answers));
+          const rule = step.branch.find(
+            (r) => !("if" in r) || evaluateCondition(r.if, this.answers),
+          );
           if (!rule) return this.flowError();
           ref = resolveTarget(flow, "else" in rule ? rule.else : rule.goto);
           break;

@@ -5,7 +5,14 @@
 import { resolveTarget } from "../engine/advance.js";
 import { COMMON_KEYS } from "../i18n/common-keys.js";
 import { createTexts } from "../i18n/texts.js";
-import { COMMON_NS, FACTS_FILE, loadContent, MAIN_FLOW, type Content, type LocaleTexts } from "./load.js";
+import {
+  COMMON_NS,
+  FACTS_FILE,
+  loadContent,
+  MAIN_FLOW,
+  type Content,
+  type LocaleTexts,
+} from "./load.js";
 import type { Problem, Severity } from "./problems.js";
 import {
   isWaitingStep,
@@ -93,7 +100,10 @@ function stepProblem(
   return {
     severity,
     file: source?.file ?? `flows/${flow}.yaml`,
-    position: source?.position(step === undefined ? path : ["steps", step, ...path], path.length ? "value" : "key"),
+    position: source?.position(
+      step === undefined ? path : ["steps", step, ...path],
+      path.length ? "value" : "key",
+    ),
     flow,
     step,
     message,
@@ -154,7 +164,8 @@ function checkFlows(content: Content, problems: Problem[]): Map<string, SavedVar
             ),
           );
         } else if (!steps.has(targetStep)) {
-          const field = path.find((p) => typeof p === "string" && p !== "choices" && p !== "branch") ?? "next";
+          const field =
+            path.find((p) => typeof p === "string" && p !== "choices" && p !== "branch") ?? "next";
           problems.push(
             stepProblem(
               content,
@@ -163,7 +174,9 @@ function checkFlows(content: Content, problems: Problem[]): Map<string, SavedVar
               path,
               "error",
               `${String(field)} goes to "${target}", which does not exist.${didYouMean(targetStep, steps)}`,
-              targetFlow === flow.id ? undefined : `The flow "${targetFlow}" has no step "${targetStep}".`,
+              targetFlow === flow.id
+                ? undefined
+                : `The flow "${targetFlow}" has no step "${targetStep}".`,
             ),
           );
         } else {
@@ -175,7 +188,15 @@ function checkFlows(content: Content, problems: Problem[]): Map<string, SavedVar
       if (step.kind === "choices") {
         duplicates(step.choices.map((c) => c.label)).forEach((label) =>
           problems.push(
-            stepProblem(content, flow.id, id, ["choices"], "error", `two buttons have the label id "${label}".`, "Give each button its own label id."),
+            stepProblem(
+              content,
+              flow.id,
+              id,
+              ["choices"],
+              "error",
+              `two buttons have the label id "${label}".`,
+              "Give each button its own label id.",
+            ),
           ),
         );
       }
@@ -216,7 +237,8 @@ function checkFlows(content: Content, problems: Problem[]): Map<string, SavedVar
     for (const [id, step] of flow.steps) {
       if (step.kind !== "branch") continue;
       step.branch.forEach((rule, i) => {
-        if ("if" in rule) checkCondition(content, flow.id, id, rule.if, ["branch", i, "if"], vars, problems);
+        if ("if" in rule)
+          checkCondition(content, flow.id, id, rule.if, ["branch", i, "if"], vars, problems);
       });
     }
   }
@@ -240,12 +262,29 @@ function checkAsk(
 ): void {
   if (ask.type === "integer" && ask.min > ask.max) {
     problems.push(
-      stepProblem(content, flow, id, ["ask", "min"], "error", `min (${ask.min}) is larger than max (${ask.max}).`, "Swap them."),
+      stepProblem(
+        content,
+        flow,
+        id,
+        ["ask", "min"],
+        "error",
+        `min (${ask.min}) is larger than max (${ask.max}).`,
+        "Swap them.",
+      ),
     );
   }
   if (ask.type === "oneof") {
     duplicates(ask.options).forEach((option) =>
-      problems.push(stepProblem(content, flow, id, ["ask", "options"], "error", `the option "${option}" is listed twice.`)),
+      problems.push(
+        stepProblem(
+          content,
+          flow,
+          id,
+          ["ask", "options"],
+          "error",
+          `the option "${option}" is listed twice.`,
+        ),
+      ),
     );
   }
   const where = `${flow}.${id}`;
@@ -276,7 +315,12 @@ function checkAsk(
       ),
     );
   }
-  if (!earlier) vars.set(ask.save, { type: ask.type, ...(ask.type === "oneof" && { options: ask.options }), where });
+  if (!earlier)
+    vars.set(ask.save, {
+      type: ask.type,
+      ...(ask.type === "oneof" && { options: ask.options }),
+      where,
+    });
 }
 
 function checkCondition(
@@ -291,11 +335,15 @@ function checkCondition(
   const report = (at: PathSegment[], message: string, hint?: string) =>
     problems.push(stepProblem(content, flow, id, at, "error", message, hint));
   if ("all" in condition) {
-    condition.all.forEach((c, i) => checkCondition(content, flow, id, c, [...path, "all", i], vars, problems));
+    condition.all.forEach((c, i) =>
+      checkCondition(content, flow, id, c, [...path, "all", i], vars, problems),
+    );
     return;
   }
   if ("any" in condition) {
-    condition.any.forEach((c, i) => checkCondition(content, flow, id, c, [...path, "any", i], vars, problems));
+    condition.any.forEach((c, i) =>
+      checkCondition(content, flow, id, c, [...path, "any", i], vars, problems),
+    );
     return;
   }
   if ("not" in condition) {
@@ -314,11 +362,19 @@ function checkCondition(
   const { var: _name, answered, ...comparisons } = condition;
   const operators = Object.entries(comparisons).filter(([, v]) => v !== undefined);
   if (operators.length === 0 && answered === undefined) {
-    report(path, `the condition names "${condition.var}" but does not compare it.`, "Add for example eq: true, lt: 3 or in: [a, b].");
+    report(
+      path,
+      `the condition names "${condition.var}" but does not compare it.`,
+      "Add for example eq: true, lt: 3 or in: [a, b].",
+    );
   }
   for (const [op, value] of operators) {
     if (["lt", "lte", "gt", "gte"].includes(op) && saved.type !== "integer") {
-      report([...path, op], `${op} compares numbers, but "${condition.var}" is a ${saved.type} answer.`, "Use eq or in.");
+      report(
+        [...path, op],
+        `${op} compares numbers, but "${condition.var}" is a ${saved.type} answer.`,
+        "Use eq or in.",
+      );
       continue;
     }
     for (const v of op === "in" ? (value as unknown[]) : [value]) {
@@ -327,17 +383,33 @@ function checkCondition(
         (saved.type === "yesno" && typeof v !== "boolean") ||
         (["text", "postcode", "oneof"].includes(saved.type) && typeof v !== "string");
       if (wrong && op !== "lt" && op !== "lte" && op !== "gt" && op !== "gte") {
-        const expected = saved.type === "integer" ? "a number" : saved.type === "yesno" ? "true or false" : "a text";
-        report([...path, op], `"${condition.var}" is a ${saved.type} answer, so compare it with ${expected}, not ${JSON.stringify(v)}.`);
+        const expected =
+          saved.type === "integer"
+            ? "a number"
+            : saved.type === "yesno"
+              ? "true or false"
+              : "a text";
+        report(
+          [...path, op],
+          `"${condition.var}" is a ${saved.type} answer, so compare it with ${expected}, not ${JSON.stringify(v)}.`,
+        );
       } else if (saved.options && typeof v === "string" && !saved.options.includes(v)) {
-        report([...path, op], `"${v}" is not an option of "${condition.var}".${didYouMean(v, saved.options)}`, `Options: ${saved.options.join(", ")}.`);
+        report(
+          [...path, op],
+          `"${v}" is not an option of "${condition.var}".${didYouMean(v, saved.options)}`,
+          `Options: ${saved.options.join(", ")}.`,
+        );
       }
     }
   }
 }
 
 /** Reachability, dead ends and circles of steps that never wait. */
-function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string[]>, problems: Problem[]): void {
+function checkGraph(
+  content: Content,
+  edges: ReadonlyMap<string, readonly string[]>,
+  problems: Problem[],
+): void {
   const { flows } = content.flows;
   const stepOf = (ref: string) => {
     const [flow, id] = ref.split(".") as [string, string];
@@ -359,14 +431,24 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
   }
   // A flow with steps that failed to load would report every step behind them: fix those first.
   const broken = new Set(
-    [...flows.values()].filter((f) => content.sources.declaredSteps.get(f.id)?.size !== f.steps.size).map((f) => f.id),
+    [...flows.values()]
+      .filter((f) => content.sources.declaredSteps.get(f.id)?.size !== f.steps.size)
+      .map((f) => f.id),
   );
   const isBroken = (ref: string) => broken.has(stepOf(ref).flow);
   for (const ref of edges.keys()) {
     if (reached.has(ref) || isBroken(ref)) continue;
     const { flow, id } = stepOf(ref);
     problems.push(
-      stepProblem(content, flow, id, [], "warning", "no button, question or jump leads here, so parents never see it.", "Link it (next:, goto: or a choice) or remove it."),
+      stepProblem(
+        content,
+        flow,
+        id,
+        [],
+        "warning",
+        "no button, question or jump leads here, so parents never see it.",
+        "Link it (next:, goto: or a choice) or remove it.",
+      ),
     );
   }
 
@@ -378,7 +460,9 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
   }
   const pending = [...edges.keys()].filter((ref) => {
     const step = stepOf(ref).step;
-    return step !== undefined && (isWaitingStep(step) || step.kind === "handoff" || step.kind === "end");
+    return (
+      step !== undefined && (isWaitingStep(step) || step.kind === "handoff" || step.kind === "end")
+    );
   });
   for (const ref of pending) settles.add(ref);
   while (pending.length > 0) {
@@ -393,7 +477,15 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
     if (settles.has(ref) || isBroken(ref)) continue;
     const { flow, id } = stepOf(ref);
     problems.push(
-      stepProblem(content, flow, id, [], "error", "dead end: from here the parent never reaches a menu, question, handoff or end.", "Lead it to a menu (next: menu) or end it (end: true)."),
+      stepProblem(
+        content,
+        flow,
+        id,
+        [],
+        "error",
+        "dead end: from here the parent never reaches a menu, question, handoff or end.",
+        "Lead it to a menu (next: menu) or end it (end: true).",
+      ),
     );
   }
 
@@ -414,7 +506,15 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
           reportedCircles.add(key);
           const { flow, id } = stepOf(next);
           problems.push(
-            stepProblem(content, flow, id, [], "error", `goes round in a circle without waiting for the parent: ${[...circle, next].join(" → ")}.`, "Put a menu or a question into the circle."),
+            stepProblem(
+              content,
+              flow,
+              id,
+              [],
+              "error",
+              `goes round in a circle without waiting for the parent: ${[...circle, next].join(" → ")}.`,
+              "Put a menu or a question into the circle.",
+            ),
           );
         }
       } else if (!state.has(next)) {
@@ -433,7 +533,15 @@ function checkGraph(content: Content, edges: ReadonlyMap<string, readonly string
   const mainStart = main?.steps.get(main.start);
   if (main && mainStart && mainStart.kind !== "choices") {
     problems.push(
-      stepProblem(content, MAIN_FLOW, main.start, [], "error", "the main menu must be a choices step: it is what /start and /menu show.", "Give it choices:."),
+      stepProblem(
+        content,
+        MAIN_FLOW,
+        main.start,
+        [],
+        "error",
+        "the main menu must be a choices step: it is what /start and /menu show.",
+        "Give it choices:.",
+      ),
     );
   }
 }
@@ -446,7 +554,9 @@ function checkFacts(content: Content, today: string, problems: Problem[]): void 
   for (const flow of content.flows.flows.values()) {
     for (const [id, step] of flow.steps) {
       if ("facts" in step && step.facts) {
-        step.facts.forEach((fact, index) => refs.push({ id: fact, flow: flow.id, step: id, index }));
+        step.facts.forEach((fact, index) =>
+          refs.push({ id: fact, flow: flow.id, step: id, index }),
+        );
       }
     }
   }
@@ -487,13 +597,30 @@ function checkFacts(content: Content, today: string, problems: Problem[]): void 
       });
     }
     if (fact.valid_until !== null && fact.valid_from > fact.valid_until) {
-      problems.push({ severity: "error", file, position: at("valid_from"), message: `fact "${id}" starts after it ends.`, hint: "Check valid_from and valid_until." });
+      problems.push({
+        severity: "error",
+        file,
+        position: at("valid_from"),
+        message: `fact "${id}" starts after it ends.`,
+        hint: "Check valid_from and valid_until.",
+      });
     }
     if (fact.checked > today) {
-      problems.push({ severity: "error", file, position: at("checked"), message: `fact "${id}" says it was checked on ${fact.checked}, which is in the future.` });
+      problems.push({
+        severity: "error",
+        file,
+        position: at("checked"),
+        message: `fact "${id}" says it was checked on ${fact.checked}, which is in the future.`,
+      });
     }
     if (!used.has(id)) {
-      problems.push({ severity: "warning", file, position: source?.position([id], "key"), message: `fact "${id}" is not used by any step.`, hint: "List it under facts: of the step that relies on it, or remove it." });
+      problems.push({
+        severity: "warning",
+        file,
+        position: source?.position([id], "key"),
+        message: `fact "${id}" is not used by any step.`,
+        hint: "List it under facts: of the step that relies on it, or remove it.",
+      });
     }
   }
 }
@@ -518,15 +645,30 @@ function requiredTexts(content: Content): RequiredText[] {
     for (const [id, step] of flow.steps) {
       const stepFacts = "facts" in step ? (step.facts ?? []) : [];
       const need = stepText(step);
-      if (need !== "none") texts.push({ ns: flow.id, key: `${id}.text`, step: id, need, isButton: false, stepFacts });
+      if (need !== "none")
+        texts.push({ ns: flow.id, key: `${id}.text`, step: id, need, isButton: false, stepFacts });
       if (step.kind === "choices") {
         for (const choice of step.choices) {
-          texts.push({ ns: flow.id, key: `${id}.choices.${choice.label}`, step: id, need: "required", isButton: true, stepFacts });
+          texts.push({
+            ns: flow.id,
+            key: `${id}.choices.${choice.label}`,
+            step: id,
+            need: "required",
+            isButton: true,
+            stepFacts,
+          });
         }
       }
       if (step.kind === "ask" && step.ask.type === "oneof") {
         for (const option of step.ask.options) {
-          texts.push({ ns: flow.id, key: `${id}.options.${option}`, step: id, need: "required", isButton: true, stepFacts });
+          texts.push({
+            ns: flow.id,
+            key: `${id}.options.${option}`,
+            step: id,
+            need: "required",
+            isButton: true,
+            stepFacts,
+          });
         }
       }
     }
@@ -535,7 +677,12 @@ function requiredTexts(content: Content): RequiredText[] {
 }
 
 /** Flattens nested locale texts to dotted keys; non-text leaves are reported. */
-function flatten(texts: LocaleTexts, source: SourceFile, problems: Problem[], prefix: string[] = []): Map<string, string> {
+function flatten(
+  texts: LocaleTexts,
+  source: SourceFile,
+  problems: Problem[],
+  prefix: string[] = [],
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, value] of Object.entries(texts)) {
     const path = [...prefix, key];
@@ -561,15 +708,28 @@ function placeholdersOf(text: string): string[] {
 }
 
 /** A sample value for each answer, as long as it can get, to measure rendered texts. */
-function sampleVars(vars: ReadonlyMap<string, SavedVar>): Record<string, string | number | boolean> {
+function sampleVars(
+  vars: ReadonlyMap<string, SavedVar>,
+): Record<string, string | number | boolean> {
   const sample: Record<string, string | number | boolean> = {};
   for (const [name, saved] of vars) {
-    sample[name] = saved.type === "integer" ? 99 : saved.type === "yesno" ? true : saved.type === "postcode" ? "12345" : "x".repeat(saved.type === "text" ? 200 : 30);
+    sample[name] =
+      saved.type === "integer"
+        ? 99
+        : saved.type === "yesno"
+          ? true
+          : saved.type === "postcode"
+            ? "12345"
+            : "x".repeat(saved.type === "text" ? 200 : 30);
   }
   return sample;
 }
 
-function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, problems: Problem[]): CoverageRow[] {
+function checkTexts(
+  content: Content,
+  vars: ReadonlyMap<string, SavedVar>,
+  problems: Problem[],
+): CoverageRow[] {
   const source = content.sourceLanguage;
   const required = requiredTexts(content);
   const texts = createTexts(content);
@@ -614,7 +774,14 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
         if (!fileSource) {
           if (!missingFiles.has(file)) {
             missingFiles.add(file);
-            problems.push({ severity, file, message: `the text file is missing for ${languageName}.`, hint: isSource ? `Create it with a text for each step of flows/${text.ns}.yaml.` : `Create it with the same keys as locales/${source}/${text.ns}.json.` });
+            problems.push({
+              severity,
+              file,
+              message: `the text file is missing for ${languageName}.`,
+              hint: isSource
+                ? `Create it with a text for each step of flows/${text.ns}.yaml.`
+                : `Create it with the same keys as locales/${source}/${text.ns}.json.`,
+            });
           }
           continue;
         }
@@ -641,12 +808,32 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
             ? text.allowedVars.includes(name)
             : factIds.has(name) || vars.has(name);
           if (factIds.has(name) && content.facts.get(name)?.value === undefined) {
-            problems.push(at({ severity: "error", message: `{{${name}}} is a fact without a value, so there is nothing to show.`, hint: `List it under facts: to show its legal basis, or give it a value in ${FACTS_FILE}.` }));
+            problems.push(
+              at({
+                severity: "error",
+                message: `{{${name}}} is a fact without a value, so there is nothing to show.`,
+                hint: `List it under facts: to show its legal basis, or give it a value in ${FACTS_FILE}.`,
+              }),
+            );
           } else if (!known) {
             const candidates = text.allowedVars ?? [...factIds, ...vars.keys()];
-            problems.push(at({ severity: "error", message: `{{${name}}} is neither a fact nor a saved answer.${didYouMean(name, candidates)}`, hint: text.allowedVars ? `Allowed here: ${text.allowedVars.map((v) => `{{${v}}}`).join(", ") || "none"}.` : `Facts are listed in ${FACTS_FILE}.` }));
+            problems.push(
+              at({
+                severity: "error",
+                message: `{{${name}}} is neither a fact nor a saved answer.${didYouMean(name, candidates)}`,
+                hint: text.allowedVars
+                  ? `Allowed here: ${text.allowedVars.map((v) => `{{${v}}}`).join(", ") || "none"}.`
+                  : `Facts are listed in ${FACTS_FILE}.`,
+              }),
+            );
           } else if (factIds.has(name) && text.stepFacts && !text.stepFacts.includes(name)) {
-            problems.push(at({ severity: "error", message: `the text shows {{${name}}}, but the step does not list "${name}" under facts:, so its legal basis is not shown.`, hint: `Add ${name} to facts: of step "${text.step}".` }));
+            problems.push(
+              at({
+                severity: "error",
+                message: `the text shows {{${name}}}, but the step does not list "${name}" under facts:, so its legal basis is not shown.`,
+                hint: `Add ${name} to facts: of step "${text.step}".`,
+              }),
+            );
           }
         }
       } else if (sourceText !== undefined) {
@@ -654,33 +841,71 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
         if (expected.join(",") !== placeholders.join(",")) {
           const missing = expected.filter((p) => !placeholders.includes(p));
           const extra = placeholders.filter((p) => !expected.includes(p));
-          problems.push(at({ severity, message: `the placeholders differ from the source: ${[...missing.map((p) => `{{${p}}} missing`), ...extra.map((p) => `{{${p}}} not in the source`)].join(", ")}.`, hint: "Placeholders are filled in by the bot: copy them exactly, {{name}} untranslated." }));
+          problems.push(
+            at({
+              severity,
+              message: `the placeholders differ from the source: ${[...missing.map((p) => `{{${p}}} missing`), ...extra.map((p) => `{{${p}}} not in the source`)].join(", ")}.`,
+              hint: "Placeholders are filled in by the bot: copy them exactly, {{name}} untranslated.",
+            }),
+          );
         }
         const sourceTags = tagsOf(sourceText).join(",");
         if (sourceTags !== tagsOf(value).join(",")) {
-          problems.push(at({ severity, message: `the HTML tags differ from the source (${sourceTags || "none"} there, ${tagsOf(value).join(",") || "none"} here).`, hint: "Use the same formatting tags as the source text." }));
+          problems.push(
+            at({
+              severity,
+              message: `the HTML tags differ from the source (${sourceTags || "none"} there, ${tagsOf(value).join(",") || "none"} here).`,
+              hint: "Use the same formatting tags as the source text.",
+            }),
+          );
         }
       }
 
       const html = checkTelegramHtml(value);
       if (html) {
-        problems.push(at({ severity: "error", message: `the text cannot be sent to Telegram: ${html.message}`, hint: html.hint }));
+        problems.push(
+          at({
+            severity: "error",
+            message: `the text cannot be sent to Telegram: ${html.message}`,
+            hint: html.hint,
+          }),
+        );
         continue;
       }
-      const rendered =
-        text.ns === COMMON_NS
-          ? value
-          : texts.text(lang, { ns: text.ns, key: text.key }, samples) +
-            (text.stepFacts?.length ? `\n\n${texts.legalFooter(lang, text.stepFacts, "0000-00-00")}` : "");
+      // A message is measured as the parent gets it: facts filled in, the legal footer below.
+      const filled =
+        text.ns === COMMON_NS ? value : texts.text(lang, { ns: text.ns, key: text.key }, samples);
+      const footer =
+        text.isButton || !text.stepFacts?.length
+          ? ""
+          : texts.legalFooter(lang, text.stepFacts, "0000-00-00");
+      const rendered = footer ? `${filled}\n\n${footer}` : filled;
       const length = visibleLength(rendered);
       if (text.isButton) {
         if (/<[a-z]/i.test(value)) {
-          problems.push(at({ severity: "error", message: "button labels cannot be formatted: remove the HTML tags." }));
+          problems.push(
+            at({
+              severity: "error",
+              message: "button labels cannot be formatted: remove the HTML tags.",
+            }),
+          );
         } else if (length > MAX_BUTTON_LENGTH) {
-          problems.push(at({ severity: "error", message: `the button label has ${length} characters; Telegram allows ${MAX_BUTTON_LENGTH}.`, hint: "Shorten it (under 35 characters reads well on a phone)." }));
+          problems.push(
+            at({
+              severity: "error",
+              message: `the button label has ${length} characters; Telegram allows ${MAX_BUTTON_LENGTH}.`,
+              hint: "Shorten it (under 35 characters reads well on a phone).",
+            }),
+          );
         }
       } else if (length > MAX_MESSAGE_LENGTH) {
-        problems.push(at({ severity: "error", message: `the message has ${length} characters with its facts filled in; Telegram allows ${MAX_MESSAGE_LENGTH}.`, hint: "Shorten it or split it into two steps." }));
+        problems.push(
+          at({
+            severity: "error",
+            message: `the message has ${length} characters with its facts filled in; Telegram allows ${MAX_MESSAGE_LENGTH}.`,
+            hint: "Shorten it or split it into two steps.",
+          }),
+        );
       }
     }
 
@@ -689,7 +914,11 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
     for (const [key, file] of content.sources.locales) {
       const [fileLang, ns] = key.split("/") as [string, string];
       const flow = content.flows.flows.get(ns);
-      if (fileLang !== lang || (flow && content.sources.declaredSteps.get(ns)?.size !== flow.steps.size)) continue;
+      if (
+        fileLang !== lang ||
+        (flow && content.sources.declaredSteps.get(ns)?.size !== flow.steps.size)
+      )
+        continue;
       for (const textKey of flat.get(key)?.keys() ?? []) {
         if (wanted.has(`${ns}/${textKey}`)) continue;
         const candidates = required.filter((t) => t.ns === ns).map((t) => t.key);
@@ -702,7 +931,13 @@ function checkTexts(content: Content, vars: ReadonlyMap<string, SavedVar>, probl
         });
       }
     }
-    coverage.push({ lang, name: language.name, status: language.status, present, required: needed });
+    coverage.push({
+      lang,
+      name: language.name,
+      status: language.status,
+      present,
+      required: needed,
+    });
   }
   return coverage;
 }

@@ -106,7 +106,9 @@ function loadFlow(
 ): { flow: Flow; declared: Set<string> } | undefined {
   const header = flowHeaderSchema.safeParse(source.data);
   if (!header.success) {
-    problems.push(...schemaProblems(source, header.error.issues, source.data, [], { flow: fileId }));
+    problems.push(
+      ...schemaProblems(source, header.error.issues, source.data, [], { flow: fileId }),
+    );
     return undefined;
   }
   const { id, start, steps: rawSteps } = header.data;
@@ -131,7 +133,8 @@ function loadFlow(
         file: source.file,
         position: source.position(at, "key"),
         ...context,
-        message: "a step must be a group of fields (for example next: menu), indented under its id.",
+        message:
+          "a step must be a group of fields (for example next: menu), indented under its id.",
       });
       continue;
     }
@@ -150,7 +153,9 @@ function loadFlow(
     const parsed = stepSchemas[kind].safeParse(raw);
     if (!parsed.success) {
       const found = schemaProblems(source, parsed.error.issues, raw, at, context);
-      const misspeltKind = found.find((p) => KIND_KEYS.some((k) => p.hint === `Did you mean "${k}"?`));
+      const misspeltKind = found.find((p) =>
+        KIND_KEYS.some((k) => p.hint === `Did you mean "${k}"?`),
+      );
       if (kind === "say" && misspeltKind) {
         // "choises:" is a misspelt kind, not a say step that lacks next.
         problems.push(misspeltKind);
@@ -158,7 +163,10 @@ function loadFlow(
         problems.push(
           ...found.map((p) =>
             kind === "say" && p.message === '"next" is missing.'
-              ? { ...p, hint: `Every step needs a kind (${KIND_KEYS.join(", ")}) or, to show its text and go on, next: <step>.` }
+              ? {
+                  ...p,
+                  hint: `Every step needs a kind (${KIND_KEYS.join(", ")}) or, to show its text and go on, next: <step>.`,
+                }
               : p,
           ),
         );
@@ -226,7 +234,10 @@ export async function loadContent(root: string): Promise<LoadResult> {
   const problems: Problem[] = [];
   const hash = createHash("sha256");
 
-  const parseInto = async (file: string, kind: "yaml" | "json"): Promise<SourceFile | undefined> => {
+  const parseInto = async (
+    file: string,
+    kind: "yaml" | "json",
+  ): Promise<SourceFile | undefined> => {
     const text = await readText(root, file);
     if (text === undefined) return undefined;
     hash.update(`${file}\0${text}\0`);
@@ -246,10 +257,16 @@ export async function loadContent(root: string): Promise<LoadResult> {
     if (parsed.success) {
       for (const [code, language] of Object.entries(parsed.data)) languages.set(code, language);
     } else {
-      problems.push(...schemaProblems(languagesSource, parsed.error.issues, languagesSource.data, [], {}));
+      problems.push(
+        ...schemaProblems(languagesSource, parsed.error.issues, languagesSource.data, [], {}),
+      );
     }
   } else if (!problems.some((p) => p.file === LANGUAGES_FILE)) {
-    problems.push({ severity: "error", file: LANGUAGES_FILE, message: "the language list is missing." });
+    problems.push({
+      severity: "error",
+      file: LANGUAGES_FILE,
+      message: "the language list is missing.",
+    });
   }
   const sources = [...languages].filter(([, l]) => l.status === "source").map(([code]) => code);
   if (languagesSource && sources.length !== 1) {

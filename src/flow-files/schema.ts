@@ -185,7 +185,16 @@ export interface Flow {
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-01-31");
 
 /** Units a fact's value can have. `eur` and `percent` render with their sign, the rest bare. */
-export const FACT_UNITS = ["eur", "percent", "years", "months", "weeks", "days", "hours", "count"] as const;
+export const FACT_UNITS = [
+  "eur",
+  "percent",
+  "years",
+  "months",
+  "weeks",
+  "days",
+  "hours",
+  "count",
+] as const;
 
 export const factSchema = z.strictObject({
   value: z.number().optional(),
@@ -214,4 +223,7 @@ export const languageSchema = z.strictObject({
   intl: z.string().min(2),
 });
 export type Language = z.infer<typeof languageSchema>;
-export const languagesFileSchema = z.record(z.string().regex(/^[a-z]{2,3}(-[a-z]+)?$/), languageSchema);
+export const languagesFileSchema = z.record(
+  z.string().regex(/^[a-z]{2,3}(-[a-z]+)?$/),
+  languageSchema,
+);

@@ -23,7 +23,8 @@ const ALLOWED_TAGS: Record<string, readonly string[]> = {
   "tg-emoji": ["emoji-id"],
 };
 
-const TOKEN = /<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:="[^"]*"|='[^']*')?)*)\s*\/?>|<|>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);?|&/g;
+const TOKEN =
+  /<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:="[^"]*"|='[^']*')?)*)\s*\/?>|<|>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);?|&/g;
 const NAMED_ENTITIES = new Set(["lt", "gt", "amp", "quot"]);
 
 export interface HtmlProblem {
@@ -45,7 +46,10 @@ export function checkTelegramHtml(text: string): HtmlProblem | undefined {
     if (token.startsWith("&")) {
       const name = /^&([a-zA-Z]+);$/.exec(token)?.[1];
       if (token === "&" || !token.endsWith(";")) {
-        return { message: 'it contains a bare "&".', hint: 'Write "&amp;" for the character &, or "und".' };
+        return {
+          message: 'it contains a bare "&".',
+          hint: 'Write "&amp;" for the character &, or "und".',
+        };
       }
       if (name !== undefined && !NAMED_ENTITIES.has(name)) {
         return {
@@ -81,28 +85,38 @@ export function checkTelegramHtml(text: string): HtmlProblem | undefined {
       }
       continue;
     }
-    const attributes = [...(match[2] ?? "").matchAll(/([a-zA-Z-]+)(?:=)?/g)].map((a) => a[1]!.toLowerCase());
+    const attributes = [...(match[2] ?? "").matchAll(/([a-zA-Z-]+)(?:=(?:"[^"]*"|'[^']*'))?/g)].map(
+      (a) => a[1]!.toLowerCase(),
+    );
     const unknown = attributes.find((a) => !allowed.includes(a));
     if (unknown !== undefined) {
-      return { message: `<${tag}> has the attribute "${unknown}", which Telegram does not accept.`, hint: "Remove it." };
+      return {
+        message: `<${tag}> has the attribute "${unknown}", which Telegram does not accept.`,
+        hint: "Remove it.",
+      };
     }
     if (tag === "a" && !/href="https?:\/\/[^"]+"|href="tg:\/\/[^"]+"/.test(token)) {
       return {
-        message: "a link <a> needs an address: <a href=\"https://…\">text</a>.",
+        message: 'a link <a> needs an address: <a href="https://…">text</a>.',
         hint: "Add the full address starting with https://.",
       };
     }
     if (!token.endsWith("/>")) open.push(tag);
   }
   if (open.length > 0) {
-    return { message: `<${open.at(-1)}> is opened but never closed.`, hint: `Add </${open.at(-1)}> where it should end.` };
+    return {
+      message: `<${open.at(-1)}> is opened but never closed.`,
+      hint: `Add </${open.at(-1)}> where it should end.`,
+    };
   }
   return undefined;
 }
 
 /** The tags of a text as a sorted list (`b`, `b`, `i`), to compare a translation with its source. */
 export function tagsOf(text: string): string[] {
-  return [...text.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)[\s>/]/g)].map((m) => m[1]!.toLowerCase()).sort();
+  return [...text.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)[\s>/]/g)]
+    .map((m) => m[1]!.toLowerCase())
+    .sort();
 }
 
 /** The length Telegram counts: the text without tags, entities as one character (UTF-16 units). */

@@ -37,7 +37,8 @@ function createSource(file: string, doc: Document, lines: LineCounter, data: unk
         let keyRange: Range | undefined;
         if (isMap(node)) {
           const pair = node.items.find(
-            (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+            (item) =>
+              isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
           );
           if (!pair) {
             if (which === "key" && keyOffset !== undefined) offset = keyOffset;

@@ -139,7 +139,10 @@ export function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown
         path: [...(issue.path as PathSegment[]), key],
         message: `"${key}" is not a field that belongs here.`,
         atKey: true,
-        hint: match !== undefined ? `Did you mean "${match}"?` : "Remove it, or check the spelling against flows/README.md.",
+        hint:
+          match !== undefined
+            ? `Did you mean "${match}"?`
+            : "Remove it, or check the spelling against flows/README.md.",
       });
     }
   }
@@ -172,12 +175,16 @@ function explainOne(
       };
     case "too_small":
       if (issue.origin === "array") {
-        return { message: `${name} needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? "y" : "ies"}.` };
+        return {
+          message: `${name} needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? "y" : "ies"}.`,
+        };
       }
       if (issue.origin === "string") {
         return { message: `${name} is too short (at least ${String(issue.minimum)} characters).` };
       }
-      return { message: `${name} must be at least ${String(issue.minimum)}, but it is ${describeValue(input)}.` };
+      return {
+        message: `${name} must be at least ${String(issue.minimum)}, but it is ${describeValue(input)}.`,
+      };
     case "too_big":
       if (issue.origin === "array") {
         return {
@@ -185,15 +192,26 @@ function explainOne(
           hint: "Split it, for example into a sub-menu.",
         };
       }
-      return { message: `${name} must be at most ${String(issue.maximum)}, but it is ${describeValue(input)}.` };
+      return {
+        message: `${name} must be at most ${String(issue.maximum)}, but it is ${describeValue(input)}.`,
+      };
     case "invalid_format":
       if (issue.format === "regex" && "pattern" in issue) {
         const pattern = String(issue.pattern);
-        const hint = patternHint(pattern) || (issue.message.includes("date") ? "Write dates as YYYY-MM-DD, for example 2026-12-31." : "");
-        return { message: `${name} has the wrong form: ${describeValue(input)}.`, ...(hint && { hint }) };
+        const hint =
+          patternHint(pattern) ||
+          (issue.message.includes("date")
+            ? "Write dates as YYYY-MM-DD, for example 2026-12-31."
+            : "");
+        return {
+          message: `${name} has the wrong form: ${describeValue(input)}.`,
+          ...(hint && { hint }),
+        };
       }
       if (issue.format === "url") {
-        return { message: `${name} must be a web address starting with https://, but it is ${describeValue(input)}.` };
+        return {
+          message: `${name} must be a web address starting with https://, but it is ${describeValue(input)}.`,
+        };
       }
       return { message: `${name} has the wrong form: ${describeValue(input)}.` };
     case "invalid_value": {

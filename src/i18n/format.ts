@@ -19,29 +19,34 @@ export function formatFactValue(fact: Fact, intl: string): string {
   const cents = !Number.isInteger(value);
   switch (fact.unit) {
     case "eur":
-      return memo(`${intl}:eur:${cents}`, () =>
-        new Intl.NumberFormat(intl, {
-          style: "currency",
-          currency: "EUR",
-          minimumFractionDigits: cents ? 2 : 0,
-          maximumFractionDigits: 2,
-        }),
+      return memo(
+        `${intl}:eur:${cents}`,
+        () =>
+          new Intl.NumberFormat(intl, {
+            style: "currency",
+            currency: "EUR",
+            minimumFractionDigits: cents ? 2 : 0,
+            maximumFractionDigits: 2,
+          }),
       ).format(value);
     case "percent":
-      return memo(`${intl}:percent`, () =>
-        new Intl.NumberFormat(intl, { style: "percent", maximumFractionDigits: 1 }),
+      return memo(
+        `${intl}:percent`,
+        () => new Intl.NumberFormat(intl, { style: "percent", maximumFractionDigits: 1 }),
       ).format(value / 100);
     default:
-      return memo(`${intl}:number`, () => new Intl.NumberFormat(intl, { maximumFractionDigits: 2 })).format(
-        value,
-      );
+      return memo(
+        `${intl}:number`,
+        () => new Intl.NumberFormat(intl, { maximumFractionDigits: 2 }),
+      ).format(value);
   }
 }
 
 /** An ISO date (`2026-08-19`) as the language writes it (`19.08.2026`, `19 Aug 2026`). */
 export function formatDate(iso: string, intl: string): string {
   const date = new Date(`${iso}T12:00:00Z`);
-  return memo(`${intl}:date`, () =>
-    new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeZone: "Europe/Berlin" }),
+  return memo(
+    `${intl}:date`,
+    () => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeZone: "Europe/Berlin" }),
   ).format(date);
 }

@@ -12,7 +12,9 @@ import { formatDate, formatFactValue } from "./format.js";
 
 /** Escapes a value for Telegram's HTML parse mode (it knows &lt; &gt; &amp; &quot;). */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
+  return value.replace(/[&<>"]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
+  );
 }
 
 export interface Texts {
@@ -75,11 +77,18 @@ export function createTexts(content: Content): Texts {
       return instance.exists(`${ref.ns}:${ref.key}`, { lng: resolve(lang) });
     },
     legalFooter(lang, factIds, today = new Date().toISOString().slice(0, 10)) {
-      const facts = factIds.map((id) => content.facts.get(id)).filter((f): f is Fact => f !== undefined);
+      const facts = factIds
+        .map((id) => content.facts.get(id))
+        .filter((f): f is Fact => f !== undefined);
       if (facts.length === 0) return "";
       const bases = [...new Set(facts.map((f) => f.legal_basis))].join("; ");
-      const checked = facts.map((f) => f.checked).sort().at(-1)!;
-      const lines = [common(lang, "footer.legal", { basis: bases, date: formatDate(checked, intl(lang)) })];
+      const checked = facts
+        .map((f) => f.checked)
+        .sort()
+        .at(-1)!;
+      const lines = [
+        common(lang, "footer.legal", { basis: bases, date: formatDate(checked, intl(lang)) }),
+      ];
       const expired = facts
         .map((f) => f.valid_until)
         .filter((until): until is string => until !== null && until < today)

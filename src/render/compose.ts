@@ -9,9 +9,7 @@ import type { Texts } from "../i18n/texts.js";
 
 /** What a button does when tapped: an engine input, or a navigation command. */
 export type ButtonAction =
-  | { type: "choose"; step: StepRef; index: number }
-  | { type: "back" }
-  | { type: "menu" };
+  { type: "choose"; step: StepRef; index: number } | { type: "back" } | { type: "menu" };
 
 export interface ChatButton {
   readonly label: string;
@@ -51,7 +49,11 @@ function rows(...candidates: ChatButton[][]): ChatButton[][] {
 }
 
 /** Composes the messages for one turn's outputs. */
-export function composeMessages(texts: Texts, lang: string, outputs: readonly Output[]): ChatMessage[] {
+export function composeMessages(
+  texts: Texts,
+  lang: string,
+  outputs: readonly Output[],
+): ChatMessage[] {
   const messages: ChatMessage[] = [];
   const plain = (html: string, buttons: ChatButton[][] = []) => messages.push({ html, buttons });
 
@@ -62,7 +64,10 @@ export function composeMessages(texts: Texts, lang: string, outputs: readonly Ou
         break;
       case "choices": {
         const buttons = output.buttons.map((b) => [
-          { label: texts.text(lang, b.label), action: { type: "choose", step: output.step, index: b.index } as const },
+          {
+            label: texts.text(lang, b.label),
+            action: { type: "choose", step: output.step, index: b.index } as const,
+          },
         ]);
         plain(
           withFooter(texts, lang, texts.text(lang, output.text, output.vars), output.facts),

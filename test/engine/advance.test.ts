@@ -29,7 +29,15 @@ const flows = createFlowSet({
       route: {
         branch: [
           { if: { var: "child_age", lt: 1 }, goto: "under_one" },
-          { if: { all: [{ var: "child_age", gte: 1 }, { var: "child_age", lt: 3 }] }, goto: "toddler" },
+          {
+            if: {
+              all: [
+                { var: "child_age", gte: 1 },
+                { var: "child_age", lt: 3 },
+              ],
+            },
+            goto: "toddler",
+          },
           { else: "older" },
         ],
       },
@@ -38,9 +46,15 @@ const flows = createFlowSet({
       older: { goto: "main.menu" },
       works: { ask: { type: "yesno", save: "works" }, next: "works_route" },
       works_route: {
-        branch: [{ if: { not: { var: "works", eq: true } }, goto: "training" }, { else: "main.menu" }],
+        branch: [
+          { if: { not: { var: "works", eq: true } }, goto: "training" },
+          { else: "main.menu" },
+        ],
       },
-      training: { ask: { type: "oneof", options: ["school", "dual", "none"], save: "training" }, next: "postcode" },
+      training: {
+        ask: { type: "oneof", options: ["school", "dual", "none"], save: "training" },
+        next: "postcode",
+      },
       postcode: { ask: { type: "postcode", save: "plz" }, next: "note" },
       note: { ask: { type: "text", max_length: 20, save: "note" }, next: "main.menu" },
     },
@@ -51,7 +65,15 @@ const flows = createFlowSet({
       size: { ask: { type: "integer", min: 1, max: 10, save: "children" }, next: "pick" },
       pick: {
         branch: [
-          { if: { any: [{ var: "children", eq: 1 }, { var: "children", in: [2, 3] }] }, goto: "small" },
+          {
+            if: {
+              any: [
+                { var: "children", eq: 1 },
+                { var: "children", in: [2, 3] },
+              ],
+            },
+            goto: "small",
+          },
           { else: "large" },
         ],
       },
@@ -68,7 +90,12 @@ describe("advance", () => {
   it("starts at the main menu with its buttons, and cannot go back from there", () => {
     const session = createSession(flows);
     const [menu] = session.send({ type: "start" });
-    expect(menu).toMatchObject({ type: "choices", step: "main.menu", isMain: true, canGoBack: false });
+    expect(menu).toMatchObject({
+      type: "choices",
+      step: "main.menu",
+      isMain: true,
+      canGoBack: false,
+    });
     expect(menu?.type === "choices" && menu.buttons.map((b) => b.label.key)).toEqual([
       "menu.choices.kita",
       "menu.choices.info",
@@ -83,7 +110,12 @@ describe("advance", () => {
     const session = createSession(flows);
     session.send({ type: "start" });
     const out = session.send({ type: "choose", step: "main.menu", index: 1 });
-    expect(out[0]).toMatchObject({ type: "say", step: "main.info", facts: ["kindergeld"], text: { ns: "main", key: "info.text" } });
+    expect(out[0]).toMatchObject({
+      type: "say",
+      step: "main.info",
+      facts: ["kindergeld"],
+      text: { ns: "main", key: "info.text" },
+    });
     expect(out[1]).toMatchObject({ type: "choices", step: "main.menu" });
   });
 
@@ -91,7 +123,11 @@ describe("advance", () => {
     const session = createSession(flows);
     session.send({ type: "start" });
     const ask = session.send({ type: "choose", step: "main.menu", index: 0 });
-    expect(ask[0]).toMatchObject({ type: "ask", step: "childcare.age", answer: { type: "integer", min: 0, max: 17 } });
+    expect(ask[0]).toMatchObject({
+      type: "ask",
+      step: "childcare.age",
+      answer: { type: "integer", min: 0, max: 17 },
+    });
 
     for (const bad of ["zwanzig", "18", "-1", "2.5", ""]) {
       expect(session.send({ type: "text", value: bad })).toEqual([
@@ -109,7 +145,10 @@ describe("advance", () => {
     const toddler = createSession(flows);
     toddler.send({ type: "start" });
     toddler.send({ type: "choose", step: "main.menu", index: 0 });
-    expect(steps(toddler.send({ type: "text", value: "2" }))).toEqual(["childcare.toddler", "main.menu"]);
+    expect(steps(toddler.send({ type: "text", value: "2" }))).toEqual([
+      "childcare.toddler",
+      "main.menu",
+    ]);
 
     const older = createSession(flows);
     older.send({ type: "start" });
@@ -137,8 +176,13 @@ describe("advance", () => {
     ]);
     const training = session.send({ type: "choose", step: "childcare.works", index: 1 });
     expect(training[0]).toMatchObject({ type: "ask", step: "childcare.training" });
-    expect(training[0]?.type === "ask" && training[0].buttons[2]?.label).toEqual({ ns: "childcare", key: "training.options.none" });
-    expect(session.send({ type: "text", value: "dual" })[0]).toMatchObject({ reason: { kind: "oneof" } });
+    expect(training[0]?.type === "ask" && training[0].buttons[2]?.label).toEqual({
+      ns: "childcare",
+      key: "training.options.none",
+    });
+    expect(session.send({ type: "text", value: "dual" })[0]).toMatchObject({
+      reason: { kind: "oneof" },
+    });
     session.send({ type: "choose", step: "childcare.training", index: 1 });
     expect(session.state.a).toMatchObject({ works: false, training: "dual" });
   });
@@ -146,11 +190,21 @@ describe("advance", () => {
   it("checks German postcodes and short free text", () => {
     const session = createSession(flows);
     session.send({ type: "jump", step: "childcare.postcode" });
-    expect(session.send({ type: "text", value: "1234" })[0]).toMatchObject({ reason: { kind: "postcode" } });
-    expect(session.send({ type: "text", value: "00123" })[0]).toMatchObject({ reason: { kind: "postcode" } });
-    expect(session.send({ type: "text", value: "59 494" })[0]).toMatchObject({ step: "childcare.note" });
-    expect(session.send({ type: "text", value: "   " })[0]).toMatchObject({ reason: { kind: "text_empty" } });
-    expect(session.send({ type: "text", value: "x".repeat(21) })[0]).toMatchObject({ reason: { kind: "text_too_long", max: 20 } });
+    expect(session.send({ type: "text", value: "1234" })[0]).toMatchObject({
+      reason: { kind: "postcode" },
+    });
+    expect(session.send({ type: "text", value: "00123" })[0]).toMatchObject({
+      reason: { kind: "postcode" },
+    });
+    expect(session.send({ type: "text", value: "59 494" })[0]).toMatchObject({
+      step: "childcare.note",
+    });
+    expect(session.send({ type: "text", value: "   " })[0]).toMatchObject({
+      reason: { kind: "text_empty" },
+    });
+    expect(session.send({ type: "text", value: "x".repeat(21) })[0]).toMatchObject({
+      reason: { kind: "text_too_long", max: 20 },
+    });
     session.send({ type: "text", value: "<b>Hallo</b>" });
     expect(session.state.a).toMatchObject({ plz: "59494", note: "<b>Hallo</b>" });
   });
@@ -160,7 +214,12 @@ describe("advance", () => {
     session.send({ type: "start" });
     const handoff = session.send({ type: "choose", step: "main.menu", index: 2 });
     expect(handoff).toEqual([
-      expect.objectContaining({ type: "handoff", topic: "general", step: "main.person", text: { ns: "main", key: "person.text" } }),
+      expect.objectContaining({
+        type: "handoff",
+        topic: "general",
+        step: "main.person",
+        text: { ns: "main", key: "person.text" },
+      }),
     ]);
     expect(session.state.at).toBe("main.menu");
 
@@ -249,7 +308,9 @@ describe("advance", () => {
     session.send({ type: "choose", step: "main.menu", index: 0 });
     session.send({ type: "text", value: "0" });
     // A tap on the main menu message from earlier in the chat.
-    expect(steps(session.send({ type: "choose", step: "main.menu", index: 4 }))).toEqual(["family.size"]);
+    expect(steps(session.send({ type: "choose", step: "main.menu", index: 4 }))).toEqual([
+      "family.size",
+    ]);
   });
 
   it("puts the parent back at a sensible point when the flows change under a live session", () => {
@@ -262,10 +323,18 @@ describe("advance", () => {
     // Deploy flows in which childcare.works is gone.
     const changed = createFlowSet(
       {
-        main: { start: "menu", steps: { menu: { choices: [{ label: "kita", next: "childcare.age" }] } } },
+        main: {
+          start: "menu",
+          steps: { menu: { choices: [{ label: "kita", next: "childcare.age" }] } },
+        },
         childcare: {
           start: "age",
-          steps: { age: { ask: { type: "integer", min: 0, max: 17, save: "child_age" }, next: "main.menu" } },
+          steps: {
+            age: {
+              ask: { type: "integer", min: 0, max: 17, save: "child_age" },
+              next: "main.menu",
+            },
+          },
         },
       },
       "new-hash",
@@ -274,7 +343,11 @@ describe("advance", () => {
     const out = session.send({ type: "text", value: "ja" });
     expect(out[0]).toEqual({ type: "notice", notice: "content_changed" });
     expect(out[1]).toMatchObject({ type: "ask", step: "childcare.age" });
-    expect(session.state).toMatchObject({ h: "new-hash", at: "childcare.age", a: { child_age: 0 } });
+    expect(session.state).toMatchObject({
+      h: "new-hash",
+      at: "childcare.age",
+      a: { child_age: 0 },
+    });
   });
 
   it("a step that still exists after a change keeps the parent where they are", () => {
@@ -289,7 +362,11 @@ describe("advance", () => {
     const broken = createFlowSet({
       main: {
         start: "menu",
-        steps: { menu: { choices: [{ label: "a", next: "a" }] }, a: { goto: "b" }, b: { goto: "a" } },
+        steps: {
+          menu: { choices: [{ label: "a", next: "a" }] },
+          a: { goto: "b" },
+          b: { goto: "a" },
+        },
       },
     });
     const session = createSession(broken);

@@ -100,7 +100,9 @@ describe("check:flows", () => {
   });
 
   it("names file, line, column and step for a target that does not exist, with a suggestion", async () => {
-    const { errors } = await check({ "flows/main.yaml": MAIN.replace("next: kita_check", "next: kita_chek") });
+    const { errors } = await check({
+      "flows/main.yaml": MAIN.replace("next: kita_check", "next: kita_chek"),
+    });
     expect(errors).toContain(
       'flows/main.yaml:9:11 error step "kita_age": next goes to "kita_chek", which does not exist. Did you mean "kita_check"?',
     );
@@ -108,7 +110,10 @@ describe("check:flows", () => {
 
   it("explains schema mistakes in words, with the line of the field", async () => {
     const { errors } = await check({
-      "flows/main.yaml": MAIN.replace("    choices:", "    choises:").replace("type: integer", "type: integr"),
+      "flows/main.yaml": MAIN.replace("    choices:", "    choises:").replace(
+        "type: integer",
+        "type: integr",
+      ),
     });
     expect(errors).toContain(
       'flows/main.yaml:5:5 error step "menu": "choises" is not a field that belongs here. Did you mean "choices"?',
@@ -120,10 +125,10 @@ describe("check:flows", () => {
 
   it("reports a step with two kinds and a missing field", async () => {
     const { errors } = await check({
-      "flows/main.yaml": MAIN.replace("    next: kita_check\n", "    next: kita_check\n    goto: menu\n").replace(
-        "min: 0, max: 17, ",
-        "min: 0, ",
-      ),
+      "flows/main.yaml": MAIN.replace(
+        "    next: kita_check\n",
+        "    next: kita_check\n    goto: menu\n",
+      ).replace("min: 0, max: 17, ", "min: 0, "),
     });
     expect(errors).toContain(
       'flows/main.yaml:7:3 error step "kita_age": a step can be only one kind, but this one has ask and goto. Split it into two steps and link them with next.',
@@ -131,7 +136,9 @@ describe("check:flows", () => {
   });
 
   it("requires an else in every branch", async () => {
-    const { errors } = await check({ "flows/main.yaml": MAIN.replace("      - { else: menu }\n", "") });
+    const { errors } = await check({
+      "flows/main.yaml": MAIN.replace("      - { else: menu }\n", ""),
+    });
     expect(errors).toContain(
       'flows/main.yaml:12:7 error step "kita_check": this branch has no else, so a parent whose answers match no rule would be stuck. Add  - { else: <step> }  as the last rule.',
     );
@@ -144,7 +151,12 @@ describe("check:flows", () => {
     expect(errors).toContain(
       'flows/main.yaml:12:22 error step "kita_check": the condition uses the answer "chid_age", but no question saves it. Did you mean "child_age"? Check the spelling against save: in the ask steps.',
     );
-    const typed = await check({ "flows/main.yaml": MAIN.replace("{ var: child_age, lt: 1 }", '{ var: child_age, eq: "eins" }') });
+    const typed = await check({
+      "flows/main.yaml": MAIN.replace(
+        "{ var: child_age, lt: 1 }",
+        '{ var: child_age, eq: "eins" }',
+      ),
+    });
     expect(typed.errors).toContain(
       'flows/main.yaml:12:37 error step "kita_check": "child_age" is a integer answer, so compare it with a number, not "eins".',
     );
@@ -167,13 +179,24 @@ describe("check:flows", () => {
 
   it("reports YAML syntax errors and duplicate step ids with their line", async () => {
     const duplicate = await check({ "flows/main.yaml": `${MAIN}  under_one:\n    next: menu\n` });
-    expect(duplicate.errors[0]).toMatch(/^flows\/main\.yaml:17:3 error this name appears twice at the same level/);
-    const syntax = await check({ "flows/main.yaml": MAIN.replace("{ label: kita, next: kita_age }", "{ label: kita, next: kita_age ") });
-    expect(syntax.errors[0]).toMatch(/^flows\/main\.yaml:\d+:\d+ error the file cannot be read as YAML/);
+    expect(duplicate.errors[0]).toMatch(
+      /^flows\/main\.yaml:17:3 error this name appears twice at the same level/,
+    );
+    const syntax = await check({
+      "flows/main.yaml": MAIN.replace(
+        "{ label: kita, next: kita_age }",
+        "{ label: kita, next: kita_age ",
+      ),
+    });
+    expect(syntax.errors[0]).toMatch(
+      /^flows\/main\.yaml:\d+:\d+ error the file cannot be read as YAML/,
+    );
   });
 
   it("checks facts: unknown, expired and soon expiring", async () => {
-    const unknown = await check({ "flows/main.yaml": MAIN.replace("facts: [kita_right]", "facts: [kita_rigth]") });
+    const unknown = await check({
+      "flows/main.yaml": MAIN.replace("facts: [kita_right]", "facts: [kita_rigth]"),
+    });
     expect(unknown.errors).toContain(
       'flows/main.yaml:15:13 error step "under_one": the fact "kita_rigth" is not in flows/facts.yaml. Did you mean "kita_right"? Add it to flows/facts.yaml with its legal basis, validity and source, or fix the name.',
     );
@@ -185,7 +208,9 @@ describe("check:flows", () => {
     expect(soon.warnings).toContain(
       'flows/facts.yaml:13:16 warning fact "kindergeld" is valid only until 2026-12-31 (in 40 days). Check whether a new value has been decided and prepare the update.',
     );
-    const badFact = await check({ "flows/facts.yaml": FACTS.replace("valid_from: 2026-01-01", "valid_from: 1.1.2026") });
+    const badFact = await check({
+      "flows/facts.yaml": FACTS.replace("valid_from: 2026-01-01", "valid_from: 1.1.2026"),
+    });
     expect(badFact.errors).toContain(
       'flows/facts.yaml:12:15 error fact "kindergeld": "valid_from" has the wrong form: the text "1.1.2026". Write dates as YYYY-MM-DD, for example 2026-12-31.',
     );
@@ -209,7 +234,9 @@ describe("check:flows", () => {
       "locales/languages.yaml": `${LANGUAGES}uk: { name: Українська, status: beta, dir: ltr, intl: uk-UA }\n`,
     });
     expect(beta.errors).toEqual([]);
-    expect(beta.warnings).toContain("locales/uk/common.json warning the text file is missing for Українська (uk). Create it with the same keys as locales/de/common.json.");
+    expect(beta.warnings).toContain(
+      "locales/uk/common.json warning the text file is missing for Українська (uk). Create it with the same keys as locales/de/common.json.",
+    );
   });
 
   it("warns about unused texts", async () => {
@@ -220,7 +247,10 @@ describe("check:flows", () => {
   });
 
   it("flags placeholders and tags that differ from the source, and unknown placeholders", async () => {
-    const de = { ...TEXTS.de, under_one: { text: "<b>Platz</b> mit {{kita_right}} und {{child_age}} Jahren" } };
+    const de = {
+      ...TEXTS.de,
+      under_one: { text: "<b>Platz</b> mit {{kita_right}} und {{child_age}} Jahren" },
+    };
     const en = { ...TEXTS.en, under_one: { text: "Place with {{kita_rigth}} and {{child_age}}" } };
     const { errors } = await check({ ...withTexts("de", de), ...withTexts("en", en) });
     expect(errors).toContain(
@@ -255,16 +285,33 @@ describe("check:flows", () => {
       'locales/de/main.json:3:5 error step "menu": the text cannot be sent to Telegram: <b> is opened but never closed. Add </b> where it should end.',
     );
     expect(errors).toContain(
-      "locales/de/main.json:5:7 error step \"menu\": the button label has 65 characters; Telegram allows 64. Shorten it (under 35 characters reads well on a phone).",
+      'locales/de/main.json:5:7 error step "menu": the button label has 65 characters; Telegram allows 64. Shorten it (under 35 characters reads well on a phone).',
     );
     expect(errors).toContain(
       'locales/de/main.json:9:5 error step "kita_age": the text cannot be sent to Telegram: it uses <br>, which Telegram does not show. Use a line break (\\n) or an empty line (\\n\\n) instead.',
     );
-    expect(errors.some((e) => e.startsWith('locales/de/main.json:12:5 error step "under_one": the message has 4') && e.includes("Telegram allows 4096"))).toBe(true);
+    expect(
+      errors.some(
+        (e) =>
+          e.startsWith('locales/de/main.json:12:5 error step "under_one": the message has 4') &&
+          e.includes("Telegram allows 4096"),
+      ),
+    ).toBe(true);
+  });
+
+  it("measures button labels without the legal footer of their step", async () => {
+    const flow = MAIN.replace(
+      "      - { label: kita, next: kita_age }",
+      "      - { label: kita, next: kita_age }\n    facts: [kita_right]",
+    );
+    const { errors } = await check({ "flows/main.yaml": flow });
+    expect(errors).toEqual([]);
   });
 
   it("names the line of a JSON syntax error", async () => {
-    const { errors } = await check({ "locales/en/main.json": '{\n  "menu": { "text": "x" }\n  "kita_age": {}\n}\n' });
+    const { errors } = await check({
+      "locales/en/main.json": '{\n  "menu": { "text": "x" }\n  "kita_age": {}\n}\n',
+    });
     expect(errors[0]).toMatch(/^locales\/en\/main\.json:3:3 error the file is not valid JSON\./);
   });
 });
