@@ -76,7 +76,7 @@ export default tseslint.config(
   },
   engineBoundary,
   {
-    files: ["src/cli/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "test/**/*.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -23,7 +23,7 @@ import {
   type Step,
 } from "./schema.js";
 import { didYouMean } from "./suggest.js";
-import { checkTelegramHtml, tagsOf, visibleLength } from "./telegram-html.js";
+import { checkTelegramHtml, tagsOf, visibleLength } from "../telegram-api/html.js";
 import type { PathSegment, SourceFile } from "./yaml-source.js";
 
 /** Telegram's limits for one message and one button label. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTelegramHtml, tagsOf, visibleLength } from "../../src/flow-files/telegram-html.js";
+import { checkTelegramHtml, tagsOf, visibleLength } from "../../src/telegram-api/html.js";
 
 describe("Telegram HTML", () => {
   it("accepts Telegram's tags, links and entities", () => {
