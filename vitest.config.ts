@@ -7,5 +7,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/summary-reporter.ts"],
+    globalSetup: ["./test/support/global-setup.ts"],
   },
 });

@@ -47,6 +47,9 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` })),
   NODE_ENV: optional(z.string()),
+  PRIVACY_CONTROLLER: optional(z.string().max(500)),
+  PRIVACY_DPO: optional(z.string().max(500)),
+  PRIVACY_AUTHORITY: optional(z.string().max(500)),
   CONTENT_DIR: optional(z.string().min(1)),
 });
 
@@ -56,8 +59,9 @@ export interface Config {
   readonly botToken: string | undefined;
   readonly telegramApiRoot: string;
   readonly redisUrl: string | undefined;
-  readonly webhook:
-    { readonly url: string; readonly secret: string; readonly port: number } | undefined;
+  readonly webhook: { readonly url: string; readonly secret: string } | undefined;
+  /** HTTP port: the webhook (in webhook mode), /healthz and /metrics. */
+  readonly port: number;
   readonly playgroundPort: number;
   readonly caseworkerChatId: number | undefined;
   readonly defaultLanguage: string;
@@ -66,7 +70,15 @@ export interface Config {
   readonly production: boolean;
   /** The directory holding `flows/` and `locales/`. */
   readonly contentDir: string;
+  /** Who is responsible for the data, for the privacy notice (/privacy). */
+  readonly privacy: {
+    readonly controller: string;
+    readonly dpo: string;
+    readonly authority: string;
+  };
 }
+
+const NOT_CONFIGURED = "(nicht konfiguriert / not configured)";
 
 /** Bad configuration: its message lists every offending variable with what is expected. */
 export class ConfigError extends Error {
@@ -122,8 +134,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisUrl: e.REDIS_URL,
     webhook:
       e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET !== undefined
-        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT ?? 8080 }
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
         : undefined,
+    port: e.PORT ?? 8080,
     playgroundPort: e.PLAYGROUND_PORT ?? 3000,
     caseworkerChatId: e.CASEWORKER_CHAT_ID === undefined ? undefined : Number(e.CASEWORKER_CHAT_ID),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? "de",
@@ -131,5 +144,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.LOG_LEVEL ?? "info",
     production: e.NODE_ENV === "production",
     contentDir: e.CONTENT_DIR ?? ".",
+    privacy: {
+      controller: e.PRIVACY_CONTROLLER ?? NOT_CONFIGURED,
+      dpo: e.PRIVACY_DPO ?? NOT_CONFIGURED,
+      authority: e.PRIVACY_AUTHORITY ?? NOT_CONFIGURED,
+    },
   };
 }

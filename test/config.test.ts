@@ -8,6 +8,7 @@ describe("parseConfig", () => {
       telegramApiRoot: "https://api.telegram.org",
       redisUrl: undefined,
       webhook: undefined,
+      port: 8080,
       playgroundPort: 3000,
       caseworkerChatId: undefined,
       defaultLanguage: "de",
@@ -15,6 +16,11 @@ describe("parseConfig", () => {
       logLevel: "info",
       production: false,
       contentDir: ".",
+      privacy: {
+        controller: "(nicht konfiguriert / not configured)",
+        dpo: "(nicht konfiguriert / not configured)",
+        authority: "(nicht konfiguriert / not configured)",
+      },
     });
   });
 

@@ -3,7 +3,7 @@
  * texts, reported with file, line, column, step and a hint how to fix it.
  */
 import { resolveTarget } from "../engine/advance.js";
-import { COMMON_KEYS } from "../i18n/common-keys.js";
+import { COMMON_BUTTONS, COMMON_KEYS } from "../i18n/common-keys.js";
 import { createTexts } from "../i18n/texts.js";
 import {
   COMMON_NS,
@@ -638,7 +638,7 @@ function requiredTexts(content: Content): RequiredText[] {
     ns: COMMON_NS,
     key,
     need: "required",
-    isButton: key.startsWith("nav.") || key.startsWith("answer."),
+    isButton: COMMON_BUTTONS.has(key) || key.startsWith("nav.") || key.startsWith("answer."),
     allowedVars,
   }));
   for (const flow of content.flows.flows.values()) {

@@ -22,6 +22,51 @@ export const COMMON_KEYS = {
   "search.fallback": [],
   "handoff.offline": [],
   "end.default": [],
+  welcome: [],
+  "privacy.summary": [],
+  "privacy.full": ["controller", "dpo", "authority", "days"],
+  help: [],
+  "language.prompt": [],
+  "language.changed": [],
+  "delete.confirm": [],
+  "delete.yes": [],
+  "delete.no": [],
+  "delete.done": [],
+  "delete.kept": [],
+  "cancel.done": [],
+  "rate.limited": [],
+  "error.unavailable": [],
+  "error.generic": [],
+  "error.busy": [],
+  "input.unsupported": [],
+  "input.edited": [],
+  "group.private_only": ["bot"],
+  "callback.not_yours": [],
+  "command.start": [],
+  "command.menu": [],
+  "command.back": [],
+  "command.language": [],
+  "command.help": [],
+  "command.privacy": [],
+  "command.delete": [],
+  "command.cancel": [],
+  "bot.description": [],
+  "bot.short_description": [],
 } as const satisfies Record<string, readonly string[]>;
 
+/** The commands the bot registers, in menu order; each has its `command.<name>` description. */
+export const COMMANDS = [
+  "start",
+  "menu",
+  "back",
+  "language",
+  "help",
+  "privacy",
+  "delete",
+  "cancel",
+] as const;
+
 export type CommonKey = keyof typeof COMMON_KEYS;
+
+/** Common texts used as button labels (plain text, at most 64 characters). */
+export const COMMON_BUTTONS: ReadonlySet<string> = new Set(["delete.yes", "delete.no"]);

@@ -1,0 +1,201 @@
+/**
+ * Starts the bot in polling or webhook mode from a parsed config, and stops it gracefully: stop
+ * taking updates, finish the ones in flight, close the store.
+ */
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { Bot } from "grammy";
+import type { LanguageCode } from "grammy/types";
+import type { Logger } from "pino";
+import { createBot } from "./bot/create-bot.js";
+import {
+  createContentBundle,
+  createContentSource,
+  type ContentSource,
+} from "./bot/content-bundle.js";
+import type { BotContext } from "./bot/context.js";
+import type { Config } from "./config.js";
+import { checkDirectory } from "./flow-files/check.js";
+import { countBySeverity, formatProblem, sortProblems } from "./flow-files/problems.js";
+import { COMMANDS } from "./i18n/common-keys.js";
+import { createMetrics, type Metrics } from "./observability/metrics.js";
+import { startHttpServer, type RunningServer } from "./server/http-server.js";
+import { createMemoryStore } from "./storage/memory-store.js";
+import { createRedisStore } from "./storage/redis-store.js";
+import type { SessionStore } from "./storage/session-store.js";
+
+/** Content that cannot be served; the message lists every error with file and line. */
+export class ContentError extends Error {
+  override readonly name = "ContentError";
+}
+
+/** Loads and checks the content; refuses content with errors. */
+export async function loadCheckedContent(dir: string, logger: Logger): Promise<ContentSource> {
+  const { content, problems } = await checkDirectory(dir);
+  const { errors, warnings } = countBySeverity(problems);
+  if (errors > 0) {
+    const lines = sortProblems(problems)
+      .filter((p) => p.severity === "error")
+      .map(formatProblem);
+    throw new ContentError(
+      `The content has ${errors} error(s); run npm run check:flows:\n${lines.join("\n")}`,
+    );
+  }
+  if (warnings > 0)
+    logger.warn({ warnings }, "content loaded with warnings (npm run check:flows lists them)");
+  return createContentSource(createContentBundle(content));
+}
+
+export interface RunningApp {
+  readonly bot: Bot<BotContext>;
+  readonly mode: "polling" | "webhook";
+  readonly httpPort: number;
+  readonly metrics: Metrics;
+  readonly store: SessionStore;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Content to serve instead of loading `config.contentDir` (the playground's hot reload). */
+  readonly content?: ContentSource;
+  readonly throttle?: boolean;
+  /** Host for the HTTP server; 0.0.0.0 in containers, 127.0.0.1 in tests. */
+  readonly host?: string;
+}
+
+/** Registers commands and descriptions in every language. Best effort: the bot runs without them. */
+async function registerProfile(
+  bot: Bot<BotContext>,
+  content: ContentSource,
+  logger: Logger,
+): Promise<void> {
+  const bundle = content.current();
+  const { texts } = bundle;
+  // Telegram takes two-letter codes; a variant such as de-simple is chosen inside the bot.
+  const languages = [...bundle.content.languages]
+    .filter(([code, l]) => l.status !== "beta" && /^[a-z]{2}$/.test(code))
+    .map(([code]) => code as LanguageCode);
+  try {
+    for (const lang of [undefined, ...languages]) {
+      const shown = lang ?? bundle.content.sourceLanguage;
+      const scope = lang === undefined ? {} : { language_code: lang };
+      await bot.api.setMyCommands(
+        COMMANDS.map((command) => ({
+          command,
+          description: texts.common(shown, `command.${command}`),
+        })),
+        scope,
+      );
+      await bot.api.setMyDescription(texts.common(shown, "bot.description"), scope);
+      await bot.api.setMyShortDescription(texts.common(shown, "bot.short_description"), scope);
+    }
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "could not register commands and descriptions",
+    );
+  }
+}
+
+export async function startBotApp(config: Config, options: StartOptions): Promise<RunningApp> {
+  const { logger } = options;
+  if (!config.botToken) throw new Error("BOT_TOKEN is needed to run the bot.");
+  const content = options.content ?? (await loadCheckedContent(config.contentDir, logger));
+  if (!content.current().languages.has(config.defaultLanguage)) {
+    throw new ContentError(
+      `DEFAULT_LANGUAGE "${config.defaultLanguage}" is not a language in locales/languages.yaml.`,
+    );
+  }
+
+  const metrics = createMetrics();
+  let store: SessionStore;
+  if (config.redisUrl) {
+    store = createRedisStore({
+      url: config.redisUrl,
+      onError: (error) => {
+        metrics.redisError();
+        logger.warn({ err: error.message }, "redis connection error");
+      },
+    });
+  } else {
+    logger.warn(
+      "REDIS_URL is not set: sessions live in memory and are lost on restart. Set REDIS_URL in production.",
+    );
+    store = createMemoryStore();
+  }
+
+  const bot = createBot({
+    token: config.botToken,
+    apiRoot: config.telegramApiRoot,
+    content,
+    store,
+    logger,
+    metrics,
+    defaultLanguage: config.defaultLanguage,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    privacy: config.privacy,
+    ...(options.throttle !== undefined && { throttle: options.throttle }),
+  });
+  await bot.init();
+  await registerProfile(bot, content, logger);
+
+  const health = async () => {
+    if (!config.redisUrl) return { ok: true, redis: "not used" as const };
+    const up = await store.ping();
+    return { ok: up, redis: up ? ("up" as const) : ("down" as const) };
+  };
+
+  let runner: RunnerHandle | undefined;
+  let server: RunningServer;
+  if (config.webhook) {
+    const { url, secret } = config.webhook;
+    server = await startHttpServer({
+      port: config.port,
+      ...(options.host && { host: options.host }),
+      logger,
+      metrics,
+      health,
+      webhook: {
+        path: new URL(url).pathname,
+        secret,
+        handle: (update) => bot.handleUpdate(update as never),
+      },
+    });
+    await bot.api.setWebhook(url, {
+      secret_token: secret,
+      allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
+    });
+    logger.info({ mode: "webhook", port: server.port }, "bot started");
+  } else {
+    server = await startHttpServer({
+      port: config.port,
+      ...(options.host && { host: options.host }),
+      logger,
+      metrics,
+      health,
+    });
+    await bot.api.deleteWebhook();
+    runner = run(bot, {
+      runner: {
+        fetch: {
+          allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
+        },
+      },
+    });
+    logger.info({ mode: "polling", port: server.port }, "bot started");
+  }
+
+  return {
+    bot,
+    mode: config.webhook ? "webhook" : "polling",
+    httpPort: server.port,
+    metrics,
+    store,
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+      await server.close();
+      await store.close();
+      logger.info("bot stopped");
+    },
+  };
+}

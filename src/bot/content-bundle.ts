@@ -1,0 +1,52 @@
+/**
+ * One version of the content, ready to serve: flows, texts and the callback index. Built once per
+ * load (and per hot reload), never per update. Swapping the bundle is atomic for running updates.
+ */
+import type { Content } from "../flow-files/load.js";
+import { createTexts, type Texts } from "../i18n/texts.js";
+import { stepHash } from "./callback-data.js";
+
+export interface ContentBundle {
+  readonly content: Content;
+  readonly texts: Texts;
+  /** Step hash → `flow.step`, for callback data. */
+  readonly steps: ReadonlyMap<string, string>;
+  readonly languages: ReadonlySet<string>;
+}
+
+export function createContentBundle(content: Content): ContentBundle {
+  const steps = new Map<string, string>();
+  for (const flow of content.flows.flows.values()) {
+    for (const id of flow.steps.keys()) {
+      const ref = `${flow.id}.${id}`;
+      const hash = stepHash(ref);
+      const clash = steps.get(hash);
+      if (clash !== undefined)
+        throw new Error(`Steps ${clash} and ${ref} share a button id; rename one of them.`);
+      steps.set(hash, ref);
+    }
+  }
+  return {
+    content,
+    texts: createTexts(content),
+    steps,
+    languages: new Set(content.languages.keys()),
+  };
+}
+
+/** Holds the bundle in use; the playground's hot reload swaps it. */
+export interface ContentSource {
+  current(): ContentBundle;
+}
+
+export function createContentSource(
+  initial: ContentBundle,
+): ContentSource & { replace(next: ContentBundle): void } {
+  let bundle = initial;
+  return {
+    current: () => bundle,
+    replace(next) {
+      bundle = next;
+    },
+  };
+}

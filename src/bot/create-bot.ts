@@ -1,0 +1,166 @@
+/**
+ * The composition root: builds the bot from its dependencies and never starts it. `main.ts`
+ * decides between polling and webhook; tests and the playground drive the same bot.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, GrammyError, HttpError, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "pino";
+import type { Metrics } from "../observability/metrics.js";
+import type { RateLimit, SessionStore } from "../storage/session-store.js";
+import type { ContentSource } from "./content-bundle.js";
+import type { BotContext } from "./context.js";
+import { createCallbacks } from "./features/callbacks.js";
+import { createCommands, type PrivacyDetails } from "./features/commands.js";
+import { createGroups } from "./features/groups.js";
+import { createMessages } from "./features/messages.js";
+import { createSessionGate } from "./features/session-gate.js";
+import { negotiateLanguage } from "../i18n/negotiate.js";
+
+export interface BotDeps {
+  readonly token: string;
+  readonly apiRoot: string;
+  readonly content: ContentSource;
+  readonly store: SessionStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly defaultLanguage: string;
+  readonly sessionTtlSeconds: number;
+  readonly privacy: PrivacyDetails;
+  readonly rateLimit?: RateLimit;
+  /** Known bot identity: skips `getMe` at start (tests, benchmarks). */
+  readonly botInfo?: UserFromGetMe;
+  /**
+   * Keep to Telegram's outbound limits (about 1 message/s per chat, 20/min per group, 30/s
+   * overall). On by default; only a benchmark against a local stand-in turns it off.
+   */
+  readonly throttle?: boolean;
+}
+
+/** Generous for people, tight for floods: 40 updates a minute per chat. */
+export const DEFAULT_RATE_LIMIT: RateLimit = { max: 40, windowSeconds: 60 };
+
+/** A chat that blocked the bot is marked, so that nothing more is sent to it (relays, reminders). */
+function markBlockedChats(store: SessionStore, ttlSeconds: number, logger: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+      if (error instanceof GrammyError && error.error_code === 403 && typeof chatId === "number") {
+        logger.info({ method }, "chat blocked the bot; marked");
+        await store.markBlocked(chatId, ttlSeconds).catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+}
+
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.token, {
+    client: { apiRoot: deps.apiRoot },
+    ...(deps.botInfo && { botInfo: deps.botInfo }),
+  });
+
+  // Outbound: retry 429 (after retry_after), 5xx and network errors; then the limits.
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 4,
+      maxDelaySeconds: 30,
+      rethrowInternalServerErrors: false,
+      rethrowHttpErrors: false,
+    }),
+  );
+  if (deps.throttle !== false) {
+    bot.api.config.use(
+      apiThrottler({
+        // A short burst per chat (an answer and its menu), then about one message a second.
+        out: {
+          maxConcurrent: 1,
+          reservoir: 3,
+          reservoirIncreaseAmount: 1,
+          reservoirIncreaseInterval: 1000,
+          reservoirIncreaseMaximum: 3,
+        },
+      }),
+    );
+  }
+  bot.api.config.use(markBlockedChats(deps.store, deps.sessionTtlSeconds, deps.logger));
+
+  // 1. One update per chat at a time in this process (across processes: the session lock).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+
+  // 2. Error boundary, logging and metrics. Logs carry the update id, never texts or names.
+  bot.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const kind = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, kind });
+    try {
+      await next();
+    } catch (error) {
+      deps.metrics.error(
+        error instanceof GrammyError
+          ? `api_${error.error_code}`
+          : error instanceof HttpError
+            ? "network"
+            : "handler",
+      );
+      if (error instanceof GrammyError && error.error_code === 403) {
+        ctx.log.info("could not answer: the chat blocked the bot");
+        return;
+      }
+      ctx.log.error({ err: describeError(error) }, "update failed");
+      await apologize(ctx, deps).catch(() => undefined);
+    } finally {
+      deps.metrics.updateHandled(Number(process.hrtime.bigint() - started) / 1e9, kind);
+    }
+  });
+
+  // 3. Groups: never talk to parents there.
+  bot.use(createGroups(deps.content, deps.defaultLanguage));
+
+  // 4. Private chats: the parent's session for the rest of the chain.
+  bot.use(
+    createSessionGate({
+      store: deps.store,
+      content: deps.content,
+      metrics: deps.metrics,
+      defaultLanguage: deps.defaultLanguage,
+      sessionTtlSeconds: deps.sessionTtlSeconds,
+      rateLimit: deps.rateLimit ?? DEFAULT_RATE_LIMIT,
+    }),
+  );
+
+  // 5. Features, in order: commands, button taps, typed text and other messages.
+  bot.use(createCommands(deps.privacy, deps.sessionTtlSeconds));
+  bot.use(createCallbacks());
+  bot.use(createMessages());
+
+  // 6. Unhandled: other update kinds (chat member changes, reactions, …) need no answer.
+  bot.use((ctx) => ctx.log.debug("update kind not handled"));
+
+  return bot;
+}
+
+/** An error as a log field: its class and message, never the update's content. */
+function describeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "unknown", message: String(error) };
+}
+
+/** The parent gets a short apology in their language, never a stack trace. */
+async function apologize(ctx: BotContext, deps: BotDeps): Promise<void> {
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+  if (ctx.chat?.type !== "private") return;
+  const bundle = deps.content.current();
+  const lang =
+    ctx.parent?.lang ??
+    negotiateLanguage(undefined, ctx.from?.language_code, bundle.languages, deps.defaultLanguage)
+      .lang;
+  await ctx.api.sendMessage(ctx.chat.id, bundle.texts.common(lang, "error.generic"), {
+    parse_mode: "HTML",
+  });
+}

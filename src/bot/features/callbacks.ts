@@ -1,0 +1,60 @@
+/**
+ * Button taps. Every callback query is answered (no endless spinner); forged, foreign and outdated
+ * data get a friendly note and the menu.
+ */
+import { Composer } from "grammy";
+import { decodeCallback } from "../callback-data.js";
+import { parentOf, type BotContext } from "../context.js";
+import { common, runEngine, sendCommon, welcomeOnce } from "../reply.js";
+
+export function createCallbacks(): Composer<BotContext> {
+  const callbacks = new Composer<BotContext>();
+
+  callbacks.on("callback_query", async (ctx) => {
+    const parent = parentOf(ctx);
+    const message = ctx.callbackQuery.message;
+    if (message && message.chat.id !== ctx.chat?.id) {
+      await ctx.answerCallbackQuery({ text: common(ctx, "callback.not_yours") });
+      ctx.log.info("tap on a button of another chat ignored");
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const action = decodeCallback(ctx.callbackQuery.data, parent.bundle.steps);
+    if (action === undefined || action === "outdated") {
+      ctx.log.info({ reason: action ?? "unreadable" }, "outdated or unknown button");
+      // A choice on a step that does not exist: the engine's "outdated button" answer.
+      return runEngine(ctx, { type: "choose", step: "", index: 0 });
+    }
+    switch (action.type) {
+      case "choose":
+        await welcomeOnce(ctx);
+        return runEngine(ctx, action);
+      case "back":
+        return runEngine(ctx, { type: "back" });
+      case "menu":
+        return runEngine(ctx, { type: "start" });
+      case "language": {
+        if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
+        parent.session.lang = action.lang;
+        parent.lang = action.lang;
+        await sendCommon(ctx, "language.changed");
+        await welcomeOnce(ctx);
+        // Re-show where the parent is, in the new language: answers and place are kept.
+        return runEngine(ctx, { type: "show" });
+      }
+      case "delete":
+        if (action.confirm) {
+          parent.erase = true;
+          ctx.log.info("chat data erased on request");
+          return sendCommon(ctx, "delete.done");
+        }
+        return sendCommon(ctx, "delete.kept");
+      default: {
+        const _exhaustive: never = action;
+        return _exhaustive;
+      }
+    }
+  });
+
+  return callbacks;
+}

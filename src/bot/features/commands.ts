@@ -1,0 +1,70 @@
+/** The parent's commands: /start [flow], /menu, /back, /language, /help, /privacy, /delete, /cancel. */
+import { Composer, InlineKeyboard } from "grammy";
+import { encodeCallback } from "../callback-data.js";
+import { parentOf, type BotContext } from "../context.js";
+import {
+  common,
+  runEngine,
+  sendCommon,
+  sendLanguagePicker,
+  sendMessages,
+  welcomeOnce,
+} from "../reply.js";
+
+export interface PrivacyDetails {
+  readonly controller: string;
+  readonly dpo: string;
+  readonly authority: string;
+}
+
+export function createCommands(
+  privacy: PrivacyDetails,
+  sessionTtlSeconds: number,
+): Composer<BotContext> {
+  const commands = new Composer<BotContext>();
+
+  commands.command("start", async (ctx) => {
+    const parent = parentOf(ctx);
+    if (parent.askLanguage) return sendLanguagePicker(ctx);
+    await welcomeOnce(ctx);
+    // A deep link `t.me/<bot>?start=<flow>` opens that flow.
+    const payload = ctx.match.trim().toLowerCase();
+    const flow = payload && parent.bundle.content.flows.flows.has(payload) ? payload : undefined;
+    await runEngine(ctx, flow ? { type: "start", flow } : { type: "start" });
+  });
+
+  commands.command("menu", async (ctx) => {
+    await welcomeOnce(ctx);
+    await runEngine(ctx, { type: "start" });
+  });
+
+  commands.command("back", async (ctx) => {
+    await welcomeOnce(ctx);
+    await runEngine(ctx, { type: "back" });
+  });
+
+  commands.command("language", (ctx) => sendLanguagePicker(ctx));
+
+  commands.command("help", (ctx) => sendCommon(ctx, "help"));
+
+  commands.command("privacy", (ctx) =>
+    sendCommon(ctx, "privacy.full", { ...privacy, days: Math.round(sessionTtlSeconds / 86_400) }),
+  );
+
+  commands.command("delete", async (ctx) => {
+    const keyboard = new InlineKeyboard()
+      .text(common(ctx, "delete.yes"), encodeCallback({ type: "delete", confirm: true }))
+      .text(common(ctx, "delete.no"), encodeCallback({ type: "delete", confirm: false }));
+    await ctx.api.sendMessage(ctx.chat!.id, common(ctx, "delete.confirm"), {
+      parse_mode: "HTML",
+      reply_markup: keyboard,
+    });
+  });
+
+  commands.command("cancel", async (ctx) => {
+    await sendMessages(ctx, [{ html: common(ctx, "cancel.done"), buttons: [] }]);
+    await runEngine(ctx, { type: "start" });
+  });
+
+  return commands;
+}

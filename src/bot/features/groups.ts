@@ -1,0 +1,38 @@
+/**
+ * Chats other than private ones. The bot talks to parents only in private, so that nothing a parent
+ * says ends up in a group; `/start` in a group points to the private chat. Office groups are
+ * handled by the caseworker desk before this.
+ */
+import { Composer } from "grammy";
+import type { ContentSource } from "../content-bundle.js";
+import type { BotContext } from "../context.js";
+import { negotiateLanguage } from "../../i18n/negotiate.js";
+
+export function createGroups(
+  content: ContentSource,
+  defaultLanguage: string,
+): Composer<BotContext> {
+  const groups = new Composer<BotContext>();
+  const notPrivate = groups.filter((ctx) => ctx.chat !== undefined && ctx.chat.type !== "private");
+
+  notPrivate.command("start", async (ctx) => {
+    const bundle = content.current();
+    const lang = negotiateLanguage(
+      undefined,
+      ctx.from?.language_code,
+      bundle.languages,
+      defaultLanguage,
+    ).lang;
+    await ctx.reply(bundle.texts.common(lang, "group.private_only", { bot: ctx.me.username }), {
+      parse_mode: "HTML",
+      ...(ctx.msg.message_thread_id !== undefined && {
+        message_thread_id: ctx.msg.message_thread_id,
+      }),
+    });
+  });
+  notPrivate.on("callback_query", (ctx) => ctx.answerCallbackQuery());
+  // Everything else in groups is not addressed to the bot: ignore it.
+  notPrivate.use(() => undefined);
+
+  return groups;
+}

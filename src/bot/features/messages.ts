@@ -1,0 +1,64 @@
+/**
+ * What parents type or send: text answers a question or goes to the search; a label typed instead
+ * of tapped counts as the tap; media and edits get a friendly hint.
+ */
+import { Composer } from "grammy";
+import { advance, findStep } from "../../engine/advance.js";
+import type { Input } from "../../engine/types.js";
+import { composeMessages } from "../../render/compose.js";
+import { parentOf, type BotContext, type ParentState } from "../context.js";
+import { runEngine, sendCommon, sendLanguagePicker, welcomeOnce } from "../reply.js";
+
+const normalize = (text: string) =>
+  text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+/** A typed text equal to a button label of the current step counts as tapping that button. */
+function typedButton(parent: ParentState, text: string): Input | undefined {
+  const at = parent.session.e.at;
+  if (at === null || text.length > 80) return undefined;
+  const found = findStep(parent.bundle.content.flows, at);
+  if (!found || (found.step.kind !== "choices" && found.step.kind !== "ask")) return undefined;
+  const typed = normalize(text);
+  if (typed === "") return undefined;
+  const { outputs } = advance(parent.bundle.content.flows, parent.session.e, { type: "show" });
+  const shown = composeMessages(parent.bundle.texts, parent.lang, outputs).at(-1);
+  for (const button of shown?.buttons.flat() ?? []) {
+    if (button.action.type === "choose" && normalize(button.label) === typed) return button.action;
+  }
+  return undefined;
+}
+
+export function createMessages(): Composer<BotContext> {
+  const messages = new Composer<BotContext>();
+
+  messages.on("message:text", async (ctx) => {
+    const parent = parentOf(ctx);
+    if (parent.askLanguage && parent.session.w === undefined) return sendLanguagePicker(ctx);
+    const first = await welcomeOnce(ctx);
+    const text = ctx.message.text;
+    if (text.startsWith("/")) {
+      // An unknown command: the menu helps more than a search for "/foo".
+      return runEngine(ctx, { type: "start" });
+    }
+    const tapped = typedButton(parent, text);
+    if (tapped) return runEngine(ctx, tapped);
+    const atQuestion =
+      parent.session.e.at !== null &&
+      findStep(parent.bundle.content.flows, parent.session.e.at)?.step.kind === "ask";
+    if (first && !atQuestion) return runEngine(ctx, { type: "start" });
+    return runEngine(ctx, { type: "text", value: text });
+  });
+
+  messages.on("edited_message", (ctx) => sendCommon(ctx, "input.edited"));
+
+  messages.on("message", async (ctx) => {
+    await welcomeOnce(ctx);
+    await sendCommon(ctx, "input.unsupported");
+  });
+
+  return messages;
+}

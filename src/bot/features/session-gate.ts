@@ -1,0 +1,123 @@
+/**
+ * The session gate for private chats: one store round trip in (deduplicate, rate-limit, lock,
+ * read), the features, one round trip out (write, unlock). A Redis outage is answered with a
+ * friendly "temporarily unavailable", never a crash or a hang.
+ */
+import type { Middleware } from "grammy";
+import { negotiateLanguage } from "../../i18n/negotiate.js";
+import type { Metrics } from "../../observability/metrics.js";
+import {
+  StoreUnavailableError,
+  type RateLimit,
+  type SessionStore,
+} from "../../storage/session-store.js";
+import type { ContentSource } from "../content-bundle.js";
+import type { BotContext } from "../context.js";
+import { readSession, writeSession } from "../session.js";
+
+export interface SessionGateOptions {
+  readonly store: SessionStore;
+  readonly content: ContentSource;
+  readonly metrics: Metrics;
+  readonly defaultLanguage: string;
+  readonly sessionTtlSeconds: number;
+  readonly rateLimit: RateLimit;
+}
+
+export function createSessionGate(options: SessionGateOptions): Middleware<BotContext> {
+  const { store, content, metrics } = options;
+
+  return async (ctx, next) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined || ctx.chat?.type !== "private") return;
+    const bundle = content.current();
+    const fallbackLanguage = negotiateLanguage(
+      undefined,
+      ctx.from?.language_code,
+      bundle.languages,
+      options.defaultLanguage,
+    ).lang;
+    const say = async (key: "error.unavailable" | "rate.limited" | "error.busy") => {
+      await ctx.api.sendMessage(chatId, bundle.texts.common(fallbackLanguage, key), {
+        parse_mode: "HTML",
+      });
+    };
+
+    let begun;
+    try {
+      begun = await store.begin({
+        chatId,
+        updateId: ctx.update.update_id,
+        rateLimit: options.rateLimit,
+      });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      metrics.redisError();
+      ctx.log.warn(
+        { err: error.cause instanceof Error ? error.cause.message : String(error.cause) },
+        "session store unavailable",
+      );
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      await say("error.unavailable");
+      return;
+    }
+    switch (begun.status) {
+      case "duplicate":
+        ctx.log.debug("duplicate update skipped");
+        return;
+      case "limited":
+        ctx.log.info({ notified: begun.notify }, "chat rate-limited");
+        if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+        if (begun.notify) await say("rate.limited");
+        return;
+      case "busy":
+        ctx.log.warn("chat held by another process for too long");
+        if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+        await say("error.busy");
+        return;
+      case "ready":
+        break;
+    }
+
+    const read = readSession(begun.raw, bundle.content.flows.hash);
+    if (read.status === "corrupt")
+      ctx.log.warn({ reason: read.reason }, "stored session unreadable, starting fresh");
+    const negotiated = negotiateLanguage(
+      read.session.lang,
+      ctx.from?.language_code,
+      bundle.languages,
+      options.defaultLanguage,
+    );
+    ctx.parent = {
+      session: read.session,
+      lang: negotiated.lang,
+      askLanguage: negotiated.ask && read.session.lang === undefined,
+      bundle,
+      erase: false,
+    };
+    metrics.chatActive(chatId);
+
+    let handled = false;
+    try {
+      await next();
+      handled = true;
+    } finally {
+      try {
+        if (handled) {
+          const raw = ctx.parent.erase ? null : writeSession(ctx.parent.session);
+          const written = await store.finish(begun.lease, raw, options.sessionTtlSeconds);
+          if (!written)
+            ctx.log.warn("chat lock expired before the session was saved; the change was dropped");
+        } else {
+          await store.release(begun.lease);
+        }
+      } catch (error) {
+        metrics.redisError();
+        ctx.log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "could not save the session",
+        );
+      }
+    }
+  };
+}

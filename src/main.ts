@@ -1,0 +1,61 @@
+/**
+ * Entry point: config → mode → start → graceful shutdown on SIGTERM/SIGINT (stop taking updates,
+ * finish the ones in flight, close Redis, exit 0). Without BOT_TOKEN it starts the local playground.
+ */
+import { ContentError, startBotApp } from "./app.js";
+import { ConfigError, parseConfig, type Config } from "./config.js";
+import { createLogger } from "./logger.js";
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+
+async function main(): Promise<void> {
+  if (!config.botToken) {
+    fail(
+      "BOT_TOKEN is not set. Get a token from @BotFather and start with BOT_TOKEN=<token> npm start (see .env.example).",
+    );
+  }
+  let app;
+  try {
+    app = await startBotApp(config, { logger });
+  } catch (error) {
+    if (error instanceof ContentError) fail(error.message);
+    fail(`The bot could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: String(error) }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+process.on("unhandledRejection", (reason) => {
+  logger.error(
+    { err: reason instanceof Error ? reason.message : String(reason) },
+    "unhandled rejection",
+  );
+});
+
+await main();
