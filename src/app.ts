@@ -108,13 +108,18 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
   }
 
   const metrics = createMetrics();
+  let lastRedisLog = 0;
   let store: SessionStore;
   if (config.redisUrl) {
     store = createRedisStore({
       url: config.redisUrl,
       onError: (error) => {
         metrics.redisError();
-        logger.warn({ err: error.message }, "redis connection error");
+        // Reconnects are retried every few hundred milliseconds: log the first, then every 30 s.
+        if (Date.now() - lastRedisLog > 30_000) {
+          lastRedisLog = Date.now();
+          logger.warn({ err: error.message }, "redis connection error (retrying)");
+        }
       },
     });
   } else {

@@ -2,12 +2,14 @@
  * Entry point: config → mode → start → graceful shutdown on SIGTERM/SIGINT (stop taking updates,
  * finish the ones in flight, close Redis, exit 0). Without BOT_TOKEN it starts the local playground.
  */
+import { writeSync } from "node:fs";
 import { ContentError, startBotApp } from "./app.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 
+/** Prints the reason and exits 1; written synchronously so that it is never lost on exit. */
 function fail(message: string): never {
-  console.error(message);
+  writeSync(2, `${message}\n`);
   process.exit(1);
 }
 

@@ -41,11 +41,8 @@ describe("parseConfig", () => {
     expect(config).toMatchObject({
       botToken: "123456:ABC-def_ghi",
       telegramApiRoot: "http://127.0.0.1:8081",
-      webhook: {
-        url: "https://bot.example.org/telegram/update",
-        secret: "s3cret-s3cret-s3cret",
-        port: 8443,
-      },
+      webhook: { url: "https://bot.example.org/telegram/update", secret: "s3cret-s3cret-s3cret" },
+      port: 8443,
       caseworkerChatId: -1001234567890,
       defaultLanguage: "en",
       sessionTtlSeconds: 7 * 86_400,

@@ -45,16 +45,13 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { max: 40, windowSeconds: 60 };
 /** A chat that blocked the bot is marked, so that nothing more is sent to it (relays, reminders). */
 function markBlockedChats(store: SessionStore, ttlSeconds: number, logger: Logger): Transformer {
   return async (prev, method, payload, signal) => {
-    try {
-      return await prev(method, payload, signal);
-    } catch (error) {
-      const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-      if (error instanceof GrammyError && error.error_code === 403 && typeof chatId === "number") {
-        logger.info({ method }, "chat blocked the bot; marked");
-        await store.markBlocked(chatId, ttlSeconds).catch(() => undefined);
-      }
-      throw error;
+    const response = await prev(method, payload, signal);
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    if (!response.ok && response.error_code === 403 && typeof chatId === "number" && chatId > 0) {
+      logger.info({ method }, "chat blocked the bot; marked");
+      await store.markBlocked(chatId, ttlSeconds).catch(() => undefined);
     }
+    return response;
   };
 }
 

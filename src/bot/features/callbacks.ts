@@ -5,19 +5,13 @@
 import { Composer } from "grammy";
 import { decodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
-import { common, runEngine, sendCommon, welcomeOnce } from "../reply.js";
+import { runEngine, sendCommon, welcomeOnce } from "../reply.js";
 
 export function createCallbacks(): Composer<BotContext> {
   const callbacks = new Composer<BotContext>();
 
   callbacks.on("callback_query", async (ctx) => {
     const parent = parentOf(ctx);
-    const message = ctx.callbackQuery.message;
-    if (message && message.chat.id !== ctx.chat?.id) {
-      await ctx.answerCallbackQuery({ text: common(ctx, "callback.not_yours") });
-      ctx.log.info("tap on a button of another chat ignored");
-      return;
-    }
     await ctx.answerCallbackQuery();
     const action = decodeCallback(ctx.callbackQuery.data, parent.bundle.steps);
     if (action === undefined || action === "outdated") {

@@ -42,6 +42,16 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
         parse_mode: "HTML",
       });
     };
+    // In a private chat only its own user acts; a tap on another chat's message never touches that chat.
+    if (ctx.from !== undefined && ctx.from.id !== chatId) {
+      if (ctx.callbackQuery) {
+        await ctx.answerCallbackQuery({
+          text: bundle.texts.common(fallbackLanguage, "callback.not_yours"),
+        });
+      }
+      ctx.log.info("update from someone other than the chat's user ignored");
+      return;
+    }
 
     let begun;
     try {
