@@ -21,7 +21,7 @@ import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { startHttpServer, type RunningServer } from "./server/http-server.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { createRedisStore } from "./storage/redis-store.js";
-import type { SessionStore } from "./storage/session-store.js";
+import type { RateLimit, SessionStore } from "./storage/session-store.js";
 
 /** Content that cannot be served; the message lists every error with file and line. */
 export class ContentError extends Error {
@@ -59,6 +59,8 @@ export interface StartOptions {
   /** Content to serve instead of loading `config.contentDir` (the playground's hot reload). */
   readonly content?: ContentSource;
   readonly throttle?: boolean;
+  /** Per-chat flood limit (the default suits parents; a benchmark raises it). */
+  readonly rateLimit?: RateLimit;
   /** Host for the HTTP server; 0.0.0.0 in containers, 127.0.0.1 in tests. */
   readonly host?: string;
 }
@@ -140,6 +142,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     sessionTtlSeconds: config.sessionTtlSeconds,
     privacy: config.privacy,
     ...(options.throttle !== undefined && { throttle: options.throttle }),
+    ...(options.rateLimit && { rateLimit: options.rateLimit }),
   });
   await bot.init();
   await registerProfile(bot, content, logger);

@@ -4,10 +4,8 @@
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { visibleLength } from "../telegram-api/html.js";
-import type { ChatMessage } from "../render/compose.js";
+import { TELEGRAM_TEXT_LIMIT, type ChatMessage } from "../render/compose.js";
 import { encodeCallback } from "./callback-data.js";
-
-export const TELEGRAM_TEXT_LIMIT = 4096;
 
 export interface OutgoingText {
   readonly text: string;

@@ -52,51 +52,108 @@ export function createTexts(content: Content): Texts {
   });
 
   const fixed = new Map<string, TFunction>();
-  const factVars = new Map<string, Record<string, string>>();
+  /** Per language, the formatted facts, for interpolation. */
+  const factVars = new Map<string, Readonly<Record<string, string>>>();
   for (const [lang, language] of content.languages) {
     fixed.set(lang, instance.getFixedT(lang));
     const values: Record<string, string> = {};
     for (const [id, fact] of content.facts) {
       if (fact.value !== undefined) values[id] = formatFactValue(fact, language.intl);
     }
-    factVars.set(lang, values);
+    factVars.set(lang, Object.freeze(values));
   }
 
   const resolve = (lang: string) => (fixed.has(lang) ? lang : source);
   const t = (lang: string) => fixed.get(resolve(lang))!;
   const intl = (lang: string) => content.languages.get(resolve(lang))?.intl ?? "de-DE";
-  const common: Texts["common"] = (lang, key, vars = {}) => t(lang)(`${COMMON_NS}:${key}`, vars);
+
+  // Texts whose placeholders are all facts never change for a content version: render them once.
+  const rendered = new Map<string, string>();
+  const factIds = new Set(content.facts.keys());
+  const answerDependent = new Map<string, boolean>();
+  const dependsOnAnswers = (lang: string, ns: string, key: string): boolean => {
+    const cacheKey = `${lang}\u0000${ns}\u0000${key}`;
+    let depends = answerDependent.get(cacheKey);
+    if (depends === undefined) {
+      depends = usesAnswers(lang, ns, key);
+      answerDependent.set(cacheKey, depends);
+    }
+    return depends;
+  };
+  const usesAnswers = (lang: string, ns: string, key: string): boolean => {
+    const raw =
+      instance.getResource(resolve(lang), ns, key) ?? instance.getResource(source, ns, key);
+    if (typeof raw !== "string") return true;
+    for (const match of raw.matchAll(/\{\{\s*([a-zA-Z0-9_.]+)/g))
+      if (!factIds.has(match[1]!)) return true;
+    return false;
+  };
+
+  const common: Texts["common"] = (lang, key, vars) => {
+    if (vars !== undefined) return t(lang)(`${COMMON_NS}:${key}`, vars);
+    const cacheKey = `${lang}\u0000${COMMON_NS}\u0000${key}`;
+    let text = rendered.get(cacheKey);
+    if (text === undefined) {
+      text = t(lang)(`${COMMON_NS}:${key}`);
+      rendered.set(cacheKey, text);
+    }
+    return text;
+  };
+  const footers = new Map<string, string>();
+  let footersDay = "";
+  const renderFooter = (lang: string, ids: readonly string[], today: string): string => {
+    const facts = ids.map((id) => content.facts.get(id)).filter((f): f is Fact => f !== undefined);
+    if (facts.length === 0) return "";
+    const bases = [...new Set(facts.map((f) => f.legal_basis))].join("; ");
+    const checked = facts
+      .map((f) => f.checked)
+      .sort()
+      .at(-1)!;
+    const lines = [
+      common(lang, "footer.legal", { basis: bases, date: formatDate(checked, intl(lang)) }),
+    ];
+    const expired = facts
+      .map((f) => f.valid_until)
+      .filter((until): until is string => until !== null && until < today)
+      .sort()[0];
+    if (expired !== undefined) {
+      lines.push(common(lang, "footer.expired", { date: formatDate(expired, intl(lang)) }));
+    }
+    return lines.join("\n");
+  };
 
   return {
     resolve,
     text(lang, ref, vars = {}) {
-      return t(lang)(`${ref.ns}:${ref.key}`, { ...factVars.get(resolve(lang)), ...vars });
+      const cacheKey = `${lang}\u0000${ref.ns}\u0000${ref.key}`;
+      const cached = rendered.get(cacheKey);
+      if (cached !== undefined) return cached;
+      const facts = factVars.get(resolve(lang)) ?? {};
+      if (dependsOnAnswers(lang, ref.ns, ref.key)) {
+        return t(lang)(`${ref.ns}:${ref.key}`, { ...facts, ...vars });
+      }
+      const text = t(lang)(`${ref.ns}:${ref.key}`, facts);
+      rendered.set(cacheKey, text);
+      return text;
     },
     common,
     has(lang, ref) {
       return instance.exists(`${ref.ns}:${ref.key}`, { lng: resolve(lang) });
     },
-    legalFooter(lang, factIds, today = new Date().toISOString().slice(0, 10)) {
-      const facts = factIds
-        .map((id) => content.facts.get(id))
-        .filter((f): f is Fact => f !== undefined);
-      if (facts.length === 0) return "";
-      const bases = [...new Set(facts.map((f) => f.legal_basis))].join("; ");
-      const checked = facts
-        .map((f) => f.checked)
-        .sort()
-        .at(-1)!;
-      const lines = [
-        common(lang, "footer.legal", { basis: bases, date: formatDate(checked, intl(lang)) }),
-      ];
-      const expired = facts
-        .map((f) => f.valid_until)
-        .filter((until): until is string => until !== null && until < today)
-        .sort()[0];
-      if (expired !== undefined) {
-        lines.push(common(lang, "footer.expired", { date: formatDate(expired, intl(lang)) }));
+    legalFooter(lang, ids, today = new Date().toISOString().slice(0, 10)) {
+      if (ids.length === 0) return "";
+      // A footer depends on the day only through expired facts: start afresh each day.
+      if (footersDay !== today) {
+        footers.clear();
+        footersDay = today;
       }
-      return lines.join("\n");
+      const cacheKey = `${lang}\u0000${ids.join(",")}`;
+      let footer = footers.get(cacheKey);
+      if (footer === undefined) {
+        footer = renderFooter(lang, ids, today);
+        footers.set(cacheKey, footer);
+      }
+      return footer;
     },
   };
 }

@@ -6,6 +6,10 @@
 import type { InvalidReason, Output, StepRef } from "../engine/types.js";
 import type { CommonKey } from "../i18n/common-keys.js";
 import type { Texts } from "../i18n/texts.js";
+import { visibleLength } from "../telegram-api/html.js";
+
+/** Telegram's limit for one message, in characters after entity parsing. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** What a button does when tapped: an engine input, or a navigation command. */
 export type ButtonAction =
@@ -46,6 +50,25 @@ function navRow(texts: Texts, lang: string, back: boolean, menu: boolean): ChatB
 
 function rows(...candidates: ChatButton[][]): ChatButton[][] {
   return candidates.filter((row) => row.length > 0);
+}
+
+/**
+ * A message without buttons is joined to the message after it (an answer with the menu below it, a
+ * notice with the menu it announces): fewer messages to read, and fewer to send under Telegram's
+ * per-chat limit. A pair that would not fit into one Telegram message stays apart.
+ */
+function joinTextOnly(messages: readonly ChatMessage[]): ChatMessage[] {
+  const joined: ChatMessage[] = [];
+  for (const message of messages) {
+    const previous = joined.at(-1);
+    const html = previous ? `${previous.html}\n\n${message.html}` : "";
+    if (previous && previous.buttons.length === 0 && visibleLength(html) <= TELEGRAM_TEXT_LIMIT) {
+      joined[joined.length - 1] = { html, buttons: message.buttons };
+    } else {
+      joined.push(message);
+    }
+  }
+  return joined;
 }
 
 /** Composes the messages for one turn's outputs. */
@@ -116,5 +139,5 @@ export function composeMessages(
       }
     }
   }
-  return messages;
+  return joinTextOnly(messages);
 }

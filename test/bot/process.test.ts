@@ -61,7 +61,7 @@ describe("the bot process", () => {
 
   it.runIf(redisUrl)(
     "survives kill -9 mid-flow and stops gracefully on SIGTERM",
-    { timeout: 90_000 },
+    { timeout: 150_000 },
     async () => {
       const api = await new BotApiEmulator().start();
       emulators.push(api);

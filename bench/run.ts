@@ -1,0 +1,458 @@
+/**
+ * `npm run bench`: this bot against a minimal grammY baseline, both in webhook mode on real Redis,
+ * with a local Bot API stand-in that answers instantly. Each bot runs in its own process, so its
+ * CPU time and memory are its own.
+ *
+ *   closed loop (each chat sends its next update when the previous one is answered): 1, 50, 500 chats
+ *   open loop: 1,000 updates/s spread over 10,000 chats: p50/p99 handling latency
+ *   one chat's 1st vs 200th update; Redis bytes per session; RSS idle and peak
+ *
+ * Options: --seconds N (per closed-loop run, default 8), --only ours|baseline.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "8" },
+    only: { type: "string" },
+    /** Write a V8 CPU profile of each bot process into this directory. */
+    profile: { type: "string" },
+  },
+});
+const RUN_SECONDS = Number(args.seconds);
+const TOKEN = "123456:BENCH-token";
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout.toString().trim() || 100);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+// ── The Bot API stand-in: answers instantly; remembers each chat's latest keyboard ──────────
+
+const keyboards = new Map<number, string[]>();
+let apiCalls = 0;
+let messageId = 1;
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function startStandIn(port: number): Server {
+  const server = createServer((req, res) => {
+    void body(req).then((text) => {
+      const method = (req.url ?? "").split("/").pop() ?? "";
+      const params =
+        text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : {};
+      apiCalls++;
+      let result: unknown = true;
+      if (method === "getMe") {
+        result = {
+          id: 123456,
+          is_bot: true,
+          first_name: "Bench",
+          username: "bench_bot",
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
+      } else if (method === "sendMessage") {
+        const chatId = Number(params.chat_id);
+        const rows = params.reply_markup?.inline_keyboard as
+          Array<Array<{ callback_data: string }>> | undefined;
+        if (rows)
+          keyboards.set(
+            chatId,
+            rows.flat().map((b) => b.callback_data),
+          );
+        result = {
+          message_id: messageId++,
+          date: 0,
+          chat: { id: chatId, type: "private" },
+          text: "x",
+        };
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: true, result }));
+    });
+  });
+  server.listen(port, "127.0.0.1");
+  return server;
+}
+
+// ── Load: updates posted to the bot's webhook ───────────────────────────────────────────────
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+let updateId = 1;
+
+function post(port: number, update: object): Promise<number> {
+  const payload = JSON.stringify(update);
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/telegram/updates",
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+          "x-telegram-bot-api-secret-token": "bench-secret-0123456789",
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+const steps = new Map<number, number>();
+
+/** The next update of a chat: /start first, then taps on its latest keyboard. */
+function nextUpdate(chatId: number): object {
+  const n = steps.get(chatId) ?? 0;
+  steps.set(chatId, n + 1);
+  const from = { id: chatId, is_bot: false, first_name: "P", language_code: "de" };
+  const chat = { id: chatId, type: "private", first_name: "P" };
+  const keyboard = keyboards.get(chatId);
+  if (n === 0 || !keyboard || keyboard.length === 0) {
+    return {
+      update_id: updateId++,
+      message: {
+        message_id: updateId,
+        date: 0,
+        chat,
+        from,
+        text: "/start",
+        entities: [{ type: "bot_command", offset: 0, length: 6 }],
+      },
+    };
+  }
+  const data = keyboard[(n * 7 + chatId) % keyboard.length]!;
+  return {
+    update_id: updateId++,
+    callback_query: {
+      id: String(updateId),
+      from,
+      message: { message_id: 1, date: 0, chat, text: "x" },
+      chat_instance: "c",
+      data,
+    },
+  };
+}
+
+// ── Measuring the bot process ───────────────────────────────────────────────────────────────
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}
+
+async function closedLoop(
+  port: number,
+  pid: number,
+  chats: number,
+  seconds: number,
+  firstChat: number,
+) {
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  const callsBefore = apiCalls;
+  const cpuBefore = cpuSeconds(pid);
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: chats }, async (_, i) => {
+      const chatId = firstChat + i;
+      while (Date.now() < deadline) {
+        await post(port, nextUpdate(chatId));
+        done++;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  return {
+    rate: done / elapsed,
+    cpuPerUpdateUs: (cpu / done) * 1e6,
+    callsPerUpdate: (apiCalls - callsBefore) / done,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function openLoop(
+  port: number,
+  perSecond: number,
+  chats: number,
+  seconds: number,
+  firstChat: number,
+) {
+  const latencies: number[] = [];
+  const pending: Array<Promise<void>> = [];
+  const total = perSecond * seconds;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const chatId = firstChat + (i % chats);
+    pending.push(post(port, nextUpdate(chatId)).then((ms) => void latencies.push(ms)));
+  }
+  await Promise.all(pending);
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { sent: total / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function firstVersus200th(port: number, chats: number, firstChat: number) {
+  const byPosition: number[][] = Array.from({ length: 200 }, () => []);
+  for (let c = 0; c < chats; c++) {
+    for (let n = 0; n < 200; n++) byPosition[n]!.push(await post(port, nextUpdate(firstChat + c)));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    first: median(byPosition[0]!),
+    second: median(byPosition[1]!),
+    early: mean(byPosition.slice(1, 11).map(median)),
+    late: mean(byPosition.slice(190, 200).map(median)),
+    last: median(byPosition[199]!),
+  };
+}
+
+async function bytesPerSession(redisUrl: string, pattern: string) {
+  const redis = new Redis(redisUrl);
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== "0" && keys.length < 500);
+  const sample = keys.slice(0, 300);
+  let memory = 0;
+  let value = 0;
+  for (const key of sample) {
+    memory += Number(await redis.memory("USAGE", key, "SAMPLES", "0"));
+    value += await redis.strlen(key);
+  }
+  redis.disconnect();
+  return { keys: sample.length, memory: memory / sample.length, value: value / sample.length };
+}
+
+// ── The run ─────────────────────────────────────────────────────────────────────────────────
+
+async function startTarget(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
+  const child = spawn(process.execPath, [...profile, file], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on("message", (m: { port?: number }) => m.port && resolve(m.port));
+    child.on("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+interface Result {
+  name: string;
+  closed: Array<{ chats: number; rate: number; cpuPerUpdateUs: number; callsPerUpdate: number }>;
+  open: { sent: number; p50: number; p99: number };
+  positions: Awaited<ReturnType<typeof firstVersus200th>>;
+  bytes: Awaited<ReturnType<typeof bytesPerSession>>;
+  idleRss: number;
+  peakRss: number;
+}
+
+async function benchmark(
+  name: string,
+  file: string,
+  redisUrl: string,
+  pattern: string,
+  standInPort: number,
+): Promise<Result> {
+  const redis = new Redis(redisUrl);
+  await redis.flushall();
+  redis.disconnect();
+  steps.clear();
+  keyboards.clear();
+  const port = await freePort();
+  const { child, port: boundPort } = await startTarget(file, {
+    BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: `http://127.0.0.1:${standInPort}`,
+    REDIS_URL: redisUrl,
+    WEBHOOK_URL: `https://bench.invalid/telegram/updates`,
+    WEBHOOK_SECRET: "bench-secret-0123456789",
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+  });
+  const pid = child.pid!;
+  await new Promise((r) => setTimeout(r, 1500));
+  const idleRss = memoryMb(pid).rss;
+  console.log(`${name}: warming up`);
+  await closedLoop(boundPort, pid, 50, 3, 1_000_000);
+  const closed = [];
+  for (const [i, chats] of [1, 50, 500].entries()) {
+    const result = await closedLoop(boundPort, pid, chats, RUN_SECONDS, 2_000_000 + i * 100_000);
+    console.log(
+      `${name}: ${chats} chats → ${result.rate.toFixed(0)} updates/s, ${result.cpuPerUpdateUs.toFixed(0)} µs CPU/update, ${result.callsPerUpdate.toFixed(2)} API calls/update`,
+    );
+    closed.push({ chats, ...result });
+  }
+  const open = await openLoop(boundPort, 1000, 10_000, RUN_SECONDS, 3_000_000);
+  console.log(
+    `${name}: open loop ${open.sent.toFixed(0)}/s → p50 ${open.p50.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms`,
+  );
+  const positions = await firstVersus200th(boundPort, 20, 4_000_000);
+  const bytes = await bytesPerSession(redisUrl, pattern);
+  const peakRss = memoryMb(pid).peak;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  return { name, closed, open, positions, bytes, idleRss, peakRss };
+}
+
+// Both bots run from the compiled build, as in production (node dist/main.js).
+const built = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+if (built.status !== 0) throw new Error("npm run build failed");
+
+const redisPort = await freePort();
+const redisServer = spawn(
+  "redis-server",
+  ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  { stdio: "ignore" },
+);
+const redisUrl = `redis://127.0.0.1:${redisPort}`;
+await new Promise((r) => setTimeout(r, 500));
+const standInPort = await freePort();
+const standIn = startStandIn(standInPort);
+
+const results: Result[] = [];
+try {
+  if (args.only !== "baseline")
+    results.push(
+      await benchmark("ours", "bench/targets/ours.mjs", redisUrl, "sp:*:sess", standInPort),
+    );
+  if (args.only !== "ours")
+    results.push(
+      await benchmark("baseline", "bench/targets/baseline.mjs", redisUrl, "*", standInPort),
+    );
+} finally {
+  standIn.close();
+  agent.destroy();
+  redisServer.kill("SIGKILL");
+}
+
+const f = (n: number, d = 0) => n.toFixed(d);
+console.log(
+  `\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${RUN_SECONDS} s per closed-loop run)\n`,
+);
+console.log(
+  `| | ${results.map((r) => r.name).join(" | ")} |${results.length === 2 ? " ours / baseline |" : ""}`,
+);
+console.log(`|---|${results.map(() => "---").join("|")}|${results.length === 2 ? "---|" : ""}`);
+const row = (label: string, values: number[], digits = 0) =>
+  console.log(
+    `| ${label} | ${values.map((v) => f(v, digits)).join(" | ")} |${values.length === 2 ? ` ${f(values[0]! / values[1]!, 2)} |` : ""}`,
+  );
+for (const [i, chats] of [1, 50, 500].entries()) {
+  row(
+    `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: updates/s`,
+    results.map((r) => r.closed[i]!.rate),
+  );
+  row(
+    `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: CPU µs/update`,
+    results.map((r) => r.closed[i]!.cpuPerUpdateUs),
+  );
+  row(
+    `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: Bot API calls/update`,
+    results.map((r) => r.closed[i]!.callsPerUpdate),
+    2,
+  );
+}
+row(
+  "open loop 1,000/s over 10,000 chats: achieved/s",
+  results.map((r) => r.open.sent),
+);
+row(
+  "open loop: p50 ms",
+  results.map((r) => r.open.p50),
+  2,
+);
+row(
+  "open loop: p99 ms",
+  results.map((r) => r.open.p99),
+  2,
+);
+row(
+  "one chat: 1st update ms (median of 20 chats)",
+  results.map((r) => r.positions.first),
+  2,
+);
+row(
+  "one chat: 2nd update ms",
+  results.map((r) => r.positions.second),
+  2,
+);
+row(
+  "one chat: updates 2–11 ms",
+  results.map((r) => r.positions.early),
+  2,
+);
+row(
+  "one chat: updates 191–200 ms",
+  results.map((r) => r.positions.late),
+  2,
+);
+row(
+  "one chat: 200th update ms",
+  results.map((r) => r.positions.last),
+  2,
+);
+row(
+  "Redis bytes per session (MEMORY USAGE)",
+  results.map((r) => r.bytes.memory),
+);
+row(
+  "Redis bytes per session (value length)",
+  results.map((r) => r.bytes.value),
+);
+row(
+  "RSS idle MB",
+  results.map((r) => r.idleRss),
+  1,
+);
+row(
+  "RSS peak MB",
+  results.map((r) => r.peakRss),
+  1,
+);
