@@ -78,13 +78,13 @@ describe("the bot process", () => {
       await api.sendText(parent.user, "/start");
       await api.waitFor(
         () => parent.messages.some((m) => m.text?.includes("Wobei kann ich dir helfen?")),
-        10_000,
+        30_000,
       );
       const menu = parent.messageWith("Kinderbetreuung");
       await api.tap(parent.user, menu, buttonsOf(menu)[0]!.callback_data);
       await api.waitFor(
         () => parent.messages.some((m) => m.text?.includes("Was möchtest du wissen?")),
-        10_000,
+        30_000,
       );
 
       first.child.kill("SIGKILL");
@@ -97,7 +97,7 @@ describe("the bot process", () => {
       await api.tap(parent.user, topicMenu, button.callback_data);
       await api.waitFor(
         () => parent.messages.some((m) => m.text?.includes("Elternbeiträge")),
-        10_000,
+        30_000,
       );
 
       second.child.kill("SIGTERM");
