@@ -42,6 +42,7 @@ async function freePort(): Promise<number> {
 
 const keyboards = new Map<number, string[]>();
 let apiCalls = 0;
+let apiBytes = 0;
 let messageId = 1;
 
 async function body(req: IncomingMessage): Promise<string> {
@@ -57,6 +58,7 @@ function startStandIn(port: number): Server {
       const params =
         text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : {};
       apiCalls++;
+      apiBytes += text.length;
       let result: unknown = true;
       if (method === "getMe") {
         result = {
@@ -182,6 +184,7 @@ async function closedLoop(
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
   const callsBefore = apiCalls;
+  const bytesBefore = apiBytes;
   const cpuBefore = cpuSeconds(pid);
   const started = Date.now();
   await Promise.all(
@@ -199,6 +202,7 @@ async function closedLoop(
     rate: done / elapsed,
     cpuPerUpdateUs: (cpu / done) * 1e6,
     callsPerUpdate: (apiCalls - callsBefore) / done,
+    bytesPerUpdate: (apiBytes - bytesBefore) / done,
   };
 }
 
@@ -286,7 +290,13 @@ async function startTarget(
 
 interface Result {
   name: string;
-  closed: Array<{ chats: number; rate: number; cpuPerUpdateUs: number; callsPerUpdate: number }>;
+  closed: Array<{
+    chats: number;
+    rate: number;
+    cpuPerUpdateUs: number;
+    callsPerUpdate: number;
+    bytesPerUpdate: number;
+  }>;
   open: { sent: number; p50: number; p99: number };
   positions: Awaited<ReturnType<typeof firstVersus200th>>;
   bytes: Awaited<ReturnType<typeof bytesPerSession>>;

@@ -15,6 +15,7 @@ import {
 import type { BotContext } from "./bot/context.js";
 import type { Config } from "./config.js";
 import { checkDirectory } from "./flow-files/check.js";
+import { withoutSources } from "./flow-files/load.js";
 import { countBySeverity, formatProblem, sortProblems } from "./flow-files/problems.js";
 import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
@@ -42,7 +43,8 @@ export async function loadCheckedContent(dir: string, logger: Logger): Promise<C
   }
   if (warnings > 0)
     logger.warn({ warnings }, "content loaded with warnings (npm run check:flows lists them)");
-  return createContentSource(createContentBundle(content));
+  // Serving needs no syntax trees or positions: let them go.
+  return createContentSource(createContentBundle(withoutSources(content)));
 }
 
 export interface RunningApp {

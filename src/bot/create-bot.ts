@@ -93,7 +93,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
     const kind = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, kind });
+    // Most updates log nothing: the child logger is made on first use.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx, "log", {
+      get: () => (log ??= deps.logger.child({ update_id: ctx.update.update_id, kind })),
+    });
     try {
       await next();
     } catch (error) {

@@ -377,3 +377,17 @@ export async function loadContent(root: string): Promise<LoadResult> {
     problems,
   };
 }
+
+/** The content without its parsed files (syntax trees and positions are for the checker only). */
+export function withoutSources(content: Content): Content {
+  return {
+    ...content,
+    sources: {
+      flows: new Map(),
+      declaredSteps: new Map(),
+      facts: undefined,
+      locales: new Map(),
+      languages: undefined,
+    },
+  };
+}
