@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
+import { Agent, request } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
@@ -38,60 +38,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-// ── The Bot API stand-in: answers instantly; remembers each chat's latest keyboard ──────────
+// ── The Bot API stand-in (bench/stand-in.mjs, its own process): each chat's latest keyboard ─
 
 const keyboards = new Map<number, string[]>();
 let apiCalls = 0;
 let apiBytes = 0;
-let messageId = 1;
 
-async function body(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function startStandIn(port: number): Server {
-  const server = createServer((req, res) => {
-    void body(req).then((text) => {
-      const method = (req.url ?? "").split("/").pop() ?? "";
-      const params =
-        text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : {};
-      apiCalls++;
-      apiBytes += text.length;
-      let result: unknown = true;
-      if (method === "getMe") {
-        result = {
-          id: 123456,
-          is_bot: true,
-          first_name: "Bench",
-          username: "bench_bot",
-          can_join_groups: false,
-          can_read_all_group_messages: false,
-          supports_inline_queries: false,
-        };
-      } else if (method === "sendMessage") {
-        const chatId = Number(params.chat_id);
-        const rows = params.reply_markup?.inline_keyboard as
-          Array<Array<{ callback_data: string }>> | undefined;
-        if (rows)
-          keyboards.set(
-            chatId,
-            rows.flat().map((b) => b.callback_data),
-          );
-        result = {
-          message_id: messageId++,
-          date: 0,
-          chat: { id: chatId, type: "private" },
-          text: "x",
-        };
-      }
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: true, result }));
-    });
+async function startStandIn(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["bench/stand-in.mjs"], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  server.listen(port, "127.0.0.1");
-  return server;
+  await new Promise<void>((resolve) => {
+    child.on(
+      "message",
+      (m: {
+        ready?: boolean;
+        keyboards?: Record<string, string[]>;
+        calls?: number;
+        bytes?: number;
+      }) => {
+        if (m.ready) resolve();
+        if (m.keyboards)
+          for (const [chat, keys] of Object.entries(m.keyboards)) keyboards.set(Number(chat), keys);
+        if (m.calls !== undefined) apiCalls = m.calls;
+        if (m.bytes !== undefined) apiBytes = m.bytes;
+      },
+    );
+  });
+  return child;
 }
 
 // ── Load: updates posted to the bot's webhook ───────────────────────────────────────────────
@@ -231,7 +206,13 @@ async function openLoop(
   await Promise.all(pending);
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { sent: total / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    sent: total / elapsed,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1)!,
+  };
 }
 
 async function firstVersus200th(port: number, chats: number, firstChat: number) {
@@ -277,10 +258,14 @@ async function startTarget(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; port: number }> {
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
-  const child = spawn(process.execPath, [...profile, file], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), file],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.on("message", (m: { port?: number }) => m.port && resolve(m.port));
     child.on("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -297,7 +282,7 @@ interface Result {
     callsPerUpdate: number;
     bytesPerUpdate: number;
   }>;
-  open: { sent: number; p50: number; p99: number };
+  open: { sent: number; p50: number; p90: number; p99: number; max: number };
   positions: Awaited<ReturnType<typeof firstVersus200th>>;
   bytes: Awaited<ReturnType<typeof bytesPerSession>>;
   idleRss: number;
@@ -341,7 +326,7 @@ async function benchmark(
   }
   const open = await openLoop(boundPort, 1000, 10_000, RUN_SECONDS, 3_000_000);
   console.log(
-    `${name}: open loop ${open.sent.toFixed(0)}/s → p50 ${open.p50.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms`,
+    `${name}: open loop ${open.sent.toFixed(0)}/s → p50 ${open.p50.toFixed(2)} ms, p90 ${open.p90.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms, max ${open.max.toFixed(1)} ms`,
   );
   const positions = await firstVersus200th(boundPort, 20, 4_000_000);
   const bytes = await bytesPerSession(redisUrl, pattern);
@@ -364,7 +349,7 @@ const redisServer = spawn(
 const redisUrl = `redis://127.0.0.1:${redisPort}`;
 await new Promise((r) => setTimeout(r, 500));
 const standInPort = await freePort();
-const standIn = startStandIn(standInPort);
+const standIn = await startStandIn(standInPort);
 
 const results: Result[] = [];
 try {
@@ -377,7 +362,7 @@ try {
       await benchmark("baseline", "bench/targets/baseline.mjs", redisUrl, "*", standInPort),
     );
 } finally {
-  standIn.close();
+  standIn.kill("SIGTERM");
   agent.destroy();
   redisServer.kill("SIGKILL");
 }
@@ -416,6 +401,11 @@ row(
 row(
   "open loop: p50 ms",
   results.map((r) => r.open.p50),
+  2,
+);
+row(
+  "open loop: p90 ms",
+  results.map((r) => r.open.p90),
   2,
 );
 row(

@@ -9,6 +9,7 @@ import { Bot, GrammyError, HttpError, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import type { Metrics } from "../observability/metrics.js";
+import { createTransport } from "../telegram-api/transport.js";
 import type { RateLimit, SessionStore } from "../storage/session-store.js";
 import type { ContentSource } from "./content-bundle.js";
 import type { BotContext } from "./context.js";
@@ -57,7 +58,7 @@ function markBlockedChats(store: SessionStore, ttlSeconds: number, logger: Logge
 
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
-    client: { apiRoot: deps.apiRoot },
+    client: { apiRoot: deps.apiRoot, fetch: createTransport() as unknown as typeof fetch },
     ...(deps.botInfo && { botInfo: deps.botInfo }),
   });
 
