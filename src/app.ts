@@ -19,7 +19,7 @@ import { withoutSources } from "./flow-files/load.js";
 import { countBySeverity, formatProblem, sortProblems } from "./flow-files/problems.js";
 import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
-import { startHttpServer, type RunningServer } from "./server/http-server.js";
+import { startHttpServer } from "./server/http-server.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { createRedisStore } from "./storage/redis-store.js";
 import type { RateLimit, SessionStore } from "./storage/session-store.js";
@@ -46,6 +46,9 @@ export async function loadCheckedContent(dir: string, logger: Logger): Promise<C
   // Serving needs no syntax trees or positions: let them go.
   return createContentSource(createContentBundle(withoutSources(content)));
 }
+
+/** The update kinds the bot asks Telegram for. */
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 export interface RunningApp {
   readonly bot: Bot<BotContext>;
@@ -156,44 +159,30 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
   };
 
   let runner: RunnerHandle | undefined;
-  let server: RunningServer;
-  if (config.webhook) {
-    const { url, secret } = config.webhook;
-    server = await startHttpServer({
-      port: config.port,
-      ...(options.host && { host: options.host }),
-      logger,
-      metrics,
-      health,
+  const server = await startHttpServer({
+    port: config.port,
+    ...(options.host && { host: options.host }),
+    logger,
+    metrics,
+    health,
+    ...(config.webhook && {
       webhook: {
-        path: new URL(url).pathname,
-        secret,
-        handle: (update) => bot.handleUpdate(update as never),
+        path: new URL(config.webhook.url).pathname,
+        secret: config.webhook.secret,
+        handle: (update: unknown) => bot.handleUpdate(update as never),
       },
+    }),
+  });
+  if (config.webhook) {
+    await bot.api.setWebhook(config.webhook.url, {
+      secret_token: config.webhook.secret,
+      allowed_updates: ALLOWED_UPDATES,
     });
-    await bot.api.setWebhook(url, {
-      secret_token: secret,
-      allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
-    });
-    logger.info({ mode: "webhook", port: server.port }, "bot started");
   } else {
-    server = await startHttpServer({
-      port: config.port,
-      ...(options.host && { host: options.host }),
-      logger,
-      metrics,
-      health,
-    });
     await bot.api.deleteWebhook();
-    runner = run(bot, {
-      runner: {
-        fetch: {
-          allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
-        },
-      },
-    });
-    logger.info({ mode: "polling", port: server.port }, "bot started");
+    runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
   }
+  logger.info({ mode: config.webhook ? "webhook" : "polling", port: server.port }, "bot started");
 
   return {
     bot,

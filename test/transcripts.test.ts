@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Input } from "../src/engine/types.js";
 import { loadContent, type Content } from "../src/flow-files/load.js";
-import { checkTelegramHtml, visibleLength } from "../src/telegram-api/html.js";
+import { checkTelegramHtml, htmlToText, visibleLength } from "../src/telegram-api/html.js";
 import { createTexts, type Texts } from "../src/i18n/texts.js";
 import { composeMessages, type ButtonAction, type ChatMessage } from "../src/render/compose.js";
 import { createSession, REPO_ROOT } from "./factories.js";
@@ -40,15 +40,6 @@ for (const file of files) {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
     transcripts.push({ file, index, transcript: transcriptSchema.parse(doc.toJS()) });
   }
-}
-
-function plain(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 }
 
 function commandInput(text: string): Input {
@@ -119,7 +110,7 @@ describe("transcripts", () => {
           ).toBe(1);
           run(actionInput(matches[0]!.action));
         } else {
-          const shown = replies.map((m) => plain(m.html)).join("\n---\n");
+          const shown = replies.map((m) => htmlToText(m.html)).join("\n---\n");
           for (const expected of Array.isArray(turn.bot) ? turn.bot : [turn.bot]) {
             expect(shown, `${where}: the bot's reply should contain "${expected}"`).toContain(
               expected,

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { htmlToText } from "./html.js";
 import { validateCall } from "./validate.js";
 
 export interface TgUser {
@@ -80,15 +81,6 @@ export interface ForumTopic {
 
 function now() {
   return Math.floor(Date.now() / 1000);
-}
-
-function stripTags(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -494,7 +486,7 @@ export class BotApiEmulator extends EventEmitter {
       case "sendMessage": {
         const html = String(params.text);
         return this.botMessage(params, {
-          text: params.parse_mode === "HTML" ? stripTags(html) : html,
+          text: params.parse_mode === "HTML" ? htmlToText(html) : html,
           html,
         });
       }
@@ -517,7 +509,7 @@ export class BotApiEmulator extends EventEmitter {
         if (!message) return new Error("Bad Request: message to edit not found");
         const html = String(params.text);
         Object.assign(message, {
-          text: params.parse_mode === "HTML" ? stripTags(html) : html,
+          text: params.parse_mode === "HTML" ? htmlToText(html) : html,
           html,
           edited: true,
         });

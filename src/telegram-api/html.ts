@@ -123,3 +123,15 @@ export function tagsOf(text: string): string[] {
 export function visibleLength(html: string): number {
   return html.replace(/<[^>]*>/g, "").replace(/&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);/g, "_").length;
 }
+
+/** The plain text of Telegram HTML, as a parent reads it: tags removed, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&amp;/g, "&");
+}
