@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import {
   DEDUPE_TTL_SECONDS,
   LOCK_TTL_MS,
+  LOCK_WAIT_MARGIN_MS,
   withLockWait,
   type BeginRequest,
   type BeginResult,
@@ -18,9 +19,17 @@ interface Entry {
   expiresAt: number;
 }
 
+export interface MemoryStoreOptions {
+  readonly now?: () => number;
+  /** How long a lock outlives a holder that died (tests shorten it). */
+  readonly lockTtlMs?: number;
+}
+
 export function createMemoryStore(
-  now: () => number = Date.now,
+  options: MemoryStoreOptions = {},
 ): SessionStore & { readonly size: () => number } {
+  const now = options.now ?? Date.now;
+  const lockTtlMs = options.lockTtlMs ?? LOCK_TTL_MS;
   const entries = new Map<string, Entry>();
   const get = (key: string) => {
     const entry = entries.get(key);
@@ -45,7 +54,7 @@ export function createMemoryStore(
       const result = await withLockWait(async () => {
         const lockKey = `lock:${chatId}`;
         if (get(lockKey) !== undefined) return undefined;
-        set(lockKey, token, LOCK_TTL_MS);
+        set(lockKey, token, lockTtlMs);
         const updateKey = `upd:${chatId}:${updateId}`;
         if (get(updateKey) !== undefined) {
           entries.delete(lockKey);
@@ -72,7 +81,7 @@ export function createMemoryStore(
           raw: get(`sess:${chatId}`) ?? null,
           lease: { chatId, token },
         } as const;
-      });
+      }, lockTtlMs + LOCK_WAIT_MARGIN_MS);
       return result === "busy" ? { status: "busy" } : result;
     },
     async finish(lease: Lease, raw: string | null, ttlSeconds: number) {

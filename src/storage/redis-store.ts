@@ -5,6 +5,7 @@ import { createKeys, DEFAULT_PREFIX } from "./keys.js";
 import {
   DEDUPE_TTL_SECONDS,
   LOCK_TTL_MS,
+  LOCK_WAIT_MARGIN_MS,
   StoreUnavailableError,
   withLockWait,
   type BeginRequest,
@@ -83,6 +84,8 @@ export async function whenReady(client: Redis, timeoutMs: number): Promise<void>
 export interface RedisStoreOptions {
   readonly url: string;
   readonly prefix?: string;
+  /** How long a lock outlives a holder that died (tests shorten it). */
+  readonly lockTtlMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -101,6 +104,7 @@ export function createRedisStore(
   client.defineCommand("spFinish", { numberOfKeys: 2, lua: FINISH });
   client.defineCommand("spRelease", { numberOfKeys: 1, lua: RELEASE });
   const keys = createKeys(options.prefix ?? DEFAULT_PREFIX);
+  const lockTtlMs = options.lockTtlMs ?? LOCK_TTL_MS;
 
   const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
@@ -124,7 +128,7 @@ export function createRedisStore(
             keys.blocked(chatId),
             keys.session(chatId),
             token,
-            LOCK_TTL_MS,
+            lockTtlMs,
             DEDUPE_TTL_SECONDS,
             rateLimit.max,
             rateLimit.windowSeconds,
@@ -140,7 +144,7 @@ export function createRedisStore(
           default:
             return { status: "ready", raw: value ?? null, lease: { chatId, token } } as const;
         }
-      });
+      }, lockTtlMs + LOCK_WAIT_MARGIN_MS);
       return result === "busy" ? { status: "busy" } : result;
     },
     async finish(lease: Lease, raw: string | null, ttlSeconds: number) {

@@ -48,12 +48,19 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** How long a lock lives if its holder dies (kill -9) before releasing it. */
-export const LOCK_TTL_MS = 15_000;
+/**
+ * How long a lock lives if its holder dies (kill -9) before releasing it. Updates take
+ * milliseconds; a holder slower than this loses its write (see `finish`) rather than block the chat.
+ */
+export const LOCK_TTL_MS = 10_000;
 /** How long an update id is remembered for deduplication (Telegram redelivers within minutes). */
 export const DEDUPE_TTL_SECONDS = 600;
-/** How long `begin` waits for a chat held by another replica. */
-export const LOCK_WAIT_MS = 10_000;
+/**
+ * How long `begin` waits for a chat held by another process: longer than a lock lives, so that a
+ * lock left by a killed process never makes an update give up.
+ */
+export const LOCK_WAIT_MARGIN_MS = 2_000;
+export const LOCK_WAIT_MS = LOCK_TTL_MS + LOCK_WAIT_MARGIN_MS;
 
 export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailableError";

@@ -15,11 +15,19 @@ const RATE = { max: 3, windowSeconds: 60 };
 const stores: SessionStore[] = [];
 afterAll(async () => Promise.all(stores.map((s) => s.close())));
 
-const factories: Array<[string, () => SessionStore]> = [["memory", () => createMemoryStore()]];
+type Factory = (lockTtlMs?: number) => SessionStore;
+const factories: Array<[string, Factory]> = [
+  ["memory", (lockTtlMs) => createMemoryStore(lockTtlMs ? { lockTtlMs } : {})],
+];
 if (redisUrl)
   factories.push([
     "redis",
-    () => createRedisStore({ url: redisUrl, prefix: `t${randomInt(1e9)}:` }),
+    (lockTtlMs) =>
+      createRedisStore({
+        url: redisUrl,
+        prefix: `t${randomInt(1e9)}:`,
+        ...(lockTtlMs && { lockTtlMs }),
+      }),
   ]);
 
 async function ready(store: SessionStore, chatId: number, updateId: number) {
@@ -34,6 +42,7 @@ async function ready(store: SessionStore, chatId: number, updateId: number) {
 
 describe.each(factories)("%s session store", (_name, create) => {
   const store = create();
+  const createShort = () => create(300);
   stores.push(store);
 
   it("reads nothing for a new chat, then what the last update wrote", async () => {
@@ -77,6 +86,20 @@ describe.each(factories)("%s session store", (_name, create) => {
     if (result.status === "ready") await store.release(result.lease);
   });
 
+  it("lets the next update through when a holder died without releasing the lock", async () => {
+    const shortLived = createShort();
+    stores.push(shortLived);
+    const dead = await ready(shortLived, 8, 1);
+    expect(dead.lease.chatId).toBe(8);
+    // The holder is gone (kill -9): it never finishes. The next update waits out the lock.
+    const started = Date.now();
+    const next = await shortLived.begin({ chatId: 8, updateId: 2, rateLimit: RATE });
+    expect(next.status).toBe("ready");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    if (next.status === "ready") await shortLived.finish(next.lease, "after", 60);
+    expect(await shortLived.finish(dead.lease, "too late", 60)).toBe(false);
+  });
+
   it("does not write with a lock it no longer holds", async () => {
     const first = await ready(store, 5, 1);
     const forged: Lease = { chatId: 5, token: "someone-else" };
@@ -113,7 +136,7 @@ describe.each(factories)("%s session store", (_name, create) => {
 describe("memory store expiry", () => {
   it("forgets sessions after their TTL", async () => {
     let now = 1_000_000;
-    const store = createMemoryStore(() => now);
+    const store = createMemoryStore({ now: () => now });
     stores.push(store);
     const first = await store.begin({ chatId: 1, updateId: 1, rateLimit: RATE });
     if (first.status !== "ready") throw new Error();
