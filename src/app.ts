@@ -11,6 +11,7 @@ import {
   createContentBundle,
   createContentSource,
   type ContentSource,
+  type ReloadableContent,
 } from "./bot/content-bundle.js";
 import type { BotContext } from "./bot/context.js";
 import type { Config } from "./config.js";
@@ -30,7 +31,7 @@ export class ContentError extends Error {
 }
 
 /** Loads and checks the content; refuses content with errors. */
-export async function loadCheckedContent(dir: string, logger: Logger): Promise<ContentSource> {
+export async function loadCheckedContent(dir: string, logger: Logger): Promise<ReloadableContent> {
   const { content, problems } = await checkDirectory(dir);
   const { errors, warnings } = countBySeverity(problems);
   if (errors > 0) {
@@ -66,6 +67,10 @@ export interface StartOptions {
   readonly throttle?: boolean;
   /** Per-chat flood limit (the default suits parents; a benchmark raises it). */
   readonly rateLimit?: RateLimit;
+  /** Serve /healthz and /metrics (and the webhook); the playground has its own page instead. */
+  readonly httpServer?: boolean;
+  /** Developer commands (/jump), for the playground only. */
+  readonly devTools?: boolean;
   /** Host for the HTTP server; 0.0.0.0 in containers, 127.0.0.1 in tests. */
   readonly host?: string;
 }
@@ -148,6 +153,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     privacy: config.privacy,
     ...(options.throttle !== undefined && { throttle: options.throttle }),
     ...(options.rateLimit && { rateLimit: options.rateLimit }),
+    ...(options.devTools && { devTools: true }),
   });
   await bot.init();
   await registerProfile(bot, content, logger);
@@ -159,20 +165,23 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
   };
 
   let runner: RunnerHandle | undefined;
-  const server = await startHttpServer({
-    port: config.port,
-    ...(options.host && { host: options.host }),
-    logger,
-    metrics,
-    health,
-    ...(config.webhook && {
-      webhook: {
-        path: new URL(config.webhook.url).pathname,
-        secret: config.webhook.secret,
-        handle: (update: unknown) => bot.handleUpdate(update as never),
-      },
-    }),
-  });
+  const server =
+    options.httpServer === false && !config.webhook
+      ? { port: 0, close: async () => undefined }
+      : await startHttpServer({
+          port: config.port,
+          ...(options.host && { host: options.host }),
+          logger,
+          metrics,
+          health,
+          ...(config.webhook && {
+            webhook: {
+              path: new URL(config.webhook.url).pathname,
+              secret: config.webhook.secret,
+              handle: (update: unknown) => bot.handleUpdate(update as never),
+            },
+          }),
+        });
   if (config.webhook) {
     await bot.api.setWebhook(config.webhook.url, {
       secret_token: config.webhook.secret,

@@ -51,6 +51,9 @@ const envSchema = z.object({
   PRIVACY_DPO: optional(z.string().max(500)),
   PRIVACY_AUTHORITY: optional(z.string().max(500)),
   CONTENT_DIR: optional(z.string().min(1)),
+  PLAYGROUND_IN_PRODUCTION: optional(
+    z.enum(["0", "1"], { error: "1 to allow the playground with NODE_ENV=production" }),
+  ),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,6 +66,8 @@ export interface Config {
   /** HTTP port: the webhook (in webhook mode), /healthz and /metrics. */
   readonly port: number;
   readonly playgroundPort: number;
+  /** Start the playground even with NODE_ENV=production. */
+  readonly playgroundInProduction: boolean;
   readonly caseworkerChatId: number | undefined;
   readonly defaultLanguage: string;
   readonly sessionTtlSeconds: number;
@@ -138,6 +143,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         : undefined,
     port: e.PORT ?? 8080,
     playgroundPort: e.PLAYGROUND_PORT ?? 3000,
+    playgroundInProduction: e.PLAYGROUND_IN_PRODUCTION === "1",
     caseworkerChatId: e.CASEWORKER_CHAT_ID === undefined ? undefined : Number(e.CASEWORKER_CHAT_ID),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? "de",
     sessionTtlSeconds: (e.SESSION_TTL_DAYS ?? 30) * 86_400,

@@ -6,6 +6,7 @@ import { writeSync } from "node:fs";
 import { ContentError, startBotApp } from "./app.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { PlaygroundRefusedError, startPlayground } from "./playground/start-playground.js";
 
 /** Prints the reason and exits 1; written synchronously so that it is never lost on exit. */
 function fail(message: string): never {
@@ -25,9 +26,28 @@ const logger = createLogger(config.logLevel);
 
 async function main(): Promise<void> {
   if (!config.botToken) {
-    fail(
-      "BOT_TOKEN is not set. Get a token from @BotFather and start with BOT_TOKEN=<token> npm start (see .env.example).",
+    // No token: the local playground, with the real bot talking to a Bot API emulator.
+    let playground;
+    try {
+      playground = await startPlayground(config, {
+        logger,
+        allowProduction: config.playgroundInProduction,
+      });
+    } catch (error) {
+      if (error instanceof PlaygroundRefusedError || error instanceof ContentError)
+        fail(error.message);
+      fail(
+        `The playground could not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    writeSync(
+      1,
+      `\nPlayground: ${playground.url}  (the bot without Telegram; set BOT_TOKEN to run it for real)\n\n`,
     );
+    const stop = () => void playground.stop().then(() => process.exit(0));
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    return;
   }
   let app;
   try {

@@ -10,6 +10,7 @@ describe("parseConfig", () => {
       webhook: undefined,
       port: 8080,
       playgroundPort: 3000,
+      playgroundInProduction: false,
       caseworkerChatId: undefined,
       defaultLanguage: "de",
       sessionTtlSeconds: 30 * 86_400,

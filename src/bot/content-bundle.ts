@@ -39,9 +39,12 @@ export interface ContentSource {
   current(): ContentBundle;
 }
 
-export function createContentSource(
-  initial: ContentBundle,
-): ContentSource & { replace(next: ContentBundle): void } {
+/** A content source whose bundle can be swapped (hot reload). */
+export interface ReloadableContent extends ContentSource {
+  replace(next: ContentBundle): void;
+}
+
+export function createContentSource(initial: ContentBundle): ReloadableContent {
   let bundle = initial;
   return {
     current: () => bundle,

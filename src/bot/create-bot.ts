@@ -38,6 +38,8 @@ export interface BotDeps {
    * overall). On by default; only a benchmark against a local stand-in turns it off.
    */
   readonly throttle?: boolean;
+  /** Developer commands (/jump <flow.step> [language]); only the local playground turns them on. */
+  readonly devTools?: boolean;
 }
 
 /** Generous for people, tight for floods: 40 updates a minute per chat. */
@@ -136,7 +138,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   );
 
   // 5. Features, in order: commands, button taps, typed text and other messages.
-  bot.use(createCommands(deps.privacy, deps.sessionTtlSeconds));
+  bot.use(createCommands(deps.privacy, deps.sessionTtlSeconds, deps.devTools === true));
   bot.use(createCallbacks());
   bot.use(createMessages());
 

@@ -20,6 +20,7 @@ export interface PrivacyDetails {
 export function createCommands(
   privacy: PrivacyDetails,
   sessionTtlSeconds: number,
+  devTools = false,
 ): Composer<BotContext> {
   const commands = new Composer<BotContext>();
 
@@ -65,6 +66,20 @@ export function createCommands(
     await sendMessages(ctx, [{ html: common(ctx, "cancel.done"), buttons: [] }]);
     await runEngine(ctx, { type: "start" });
   });
+
+  if (devTools) {
+    // The playground's "jump to step": `/jump childcare.kita_age en` opens any step in any language.
+    commands.command("jump", async (ctx) => {
+      const parent = parentOf(ctx);
+      const [step, lang] = ctx.match.trim().split(/\s+/);
+      if (lang !== undefined && parent.bundle.languages.has(lang)) {
+        parent.session.lang = lang;
+        parent.lang = lang;
+      }
+      parent.session.w = 1;
+      await runEngine(ctx, { type: "jump", step: step ?? "" });
+    });
+  }
 
   return commands;
 }
