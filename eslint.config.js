@@ -76,6 +76,11 @@ export default tseslint.config(
   },
   engineBoundary,
   {
+    // The playground page runs in the browser.
+    files: ["src/playground/public/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "test/**/*.ts"],
     rules: { "no-console": "off" },
   },

@@ -14,7 +14,7 @@ import { checkDirectory } from "../flow-files/check.js";
 import { countBySeverity, formatProblem, sortProblems } from "../flow-files/problems.js";
 import { withoutSources } from "../flow-files/load.js";
 import { BotApiEmulator } from "../telegram-api/emulator.js";
-import { startPlaygroundWeb, type PlaygroundWeb } from "./web.js";
+import { startPlaygroundWeb } from "./web.js";
 
 /** The office group the playground creates, so that the caseworker pane has something to show. */
 export const PLAYGROUND_GROUP_ID = -1_001_000_000_001;
@@ -97,7 +97,15 @@ export async function startPlayground(
     devTools: true,
   });
 
-  let web: PlaygroundWeb | undefined;
+  const web = await startPlaygroundWeb({
+    port: config.playgroundPort,
+    emulator,
+    content: source,
+    groupId,
+    caseworkerId: PLAYGROUND_CASEWORKER_ID,
+    status: () => status,
+    store: app.store,
+  });
   const reload = async (): Promise<ContentStatus> => {
     const checked = await checkDirectory(contentDir);
     const { errors } = countBySeverity(checked.problems);
@@ -112,19 +120,9 @@ export async function startPlayground(
       status = { ok: true, problems, checkedAt: new Date().toISOString() };
       logger.info("content reloaded");
     }
-    web?.broadcast("content", status);
+    web.broadcast("content", status);
     return status;
   };
-
-  web = await startPlaygroundWeb({
-    port: config.playgroundPort,
-    emulator,
-    content: source,
-    groupId,
-    caseworkerId: PLAYGROUND_CASEWORKER_ID,
-    status: () => status,
-    store: app.store,
-  });
 
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -154,7 +152,7 @@ export async function startPlayground(
     async stop() {
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
-      await web?.close();
+      await web.close();
       await app.stop();
       await emulator.stop();
     },

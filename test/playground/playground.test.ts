@@ -98,7 +98,9 @@ describe("the playground", () => {
     const status = await playground.reload();
     expect(status.ok).toBe(false);
     expect(status.problems.join("\n")).toMatch(/flows\/childcare\.yaml:\d+:\d+ error/);
-    const state = await (await fetch(`${playground.url}/api/state`)).json();
+    const state = (await (await fetch(`${playground.url}/api/state`)).json()) as {
+      content: { ok: boolean };
+    };
     expect(state.content.ok).toBe(false);
     await post("/api/send", { user: parent, text: "/menu" });
     await waitForText("Wobei kann ich dir helfen?");
@@ -107,7 +109,9 @@ describe("the playground", () => {
   });
 
   it("has a caseworker group with a member the bot trusts", async () => {
-    const state = await (await fetch(`${playground.url}/api/state`)).json();
+    const state = (await (await fetch(`${playground.url}/api/state`)).json()) as {
+      group: { title: string };
+    };
     expect(state.group.title).toBe("Jugendamt (Playground)");
     expect(playground.emulator.violations).toEqual([]);
   });

@@ -1,0 +1,147 @@
+/**
+ * The playground in a real browser: Debian's Chromium driven by playwright-core (never a
+ * downloaded browser). With CI=true a missing Chromium fails the run instead of skipping it.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config.js";
+import { startPlayground, type Playground } from "../../src/playground/start-playground.js";
+import { createContentDir, REPO_ROOT } from "../factories.js";
+import { freePort } from "../support/redis-server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI === "true")
+  throw new Error(`${CHROMIUM} is missing, but CI must run the browser tests.`);
+
+let browser: Browser;
+let playground: Playground;
+let root: string;
+let page: Page;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  root = await createContentDir();
+  const config = parseConfig({
+    CONTENT_DIR: root,
+    PLAYGROUND_PORT: String(await freePort()),
+    LOG_LEVEL: "silent",
+  });
+  playground = await startPlayground(config, { logger: pino({ level: "silent" }) });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await playground?.stop();
+});
+
+let parentId = 700_000;
+beforeEach(async () => {
+  if (!hasChromium) return;
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(`${playground.url}/?parent=${++parentId}`);
+  await page.waitForSelector("body[data-ready=yes]");
+});
+afterEach(async (context) => {
+  if (!hasChromium) return;
+  if (context.task.result?.state === "fail") {
+    await mkdir(join(REPO_ROOT, "test-results"), { recursive: true });
+    await page.screenshot({
+      path: join(REPO_ROOT, "test-results", `${context.task.name.replace(/\W+/g, "-")}.png`),
+    });
+  }
+  await page.close();
+});
+
+async function send(text: string) {
+  await page.fill("#message", text);
+  await page.click("#composer button");
+}
+
+const lastBot = () => page.locator(".msg.bot").last();
+
+describe.runIf(hasChromium)("the playground in a browser", () => {
+  it("shows the welcome and menu, walks a childcare path by clicking, and shows the legal basis", async () => {
+    await send("/start");
+    await expect
+      .poll(() => page.locator(".msg.bot").first().textContent())
+      .toContain("automatischer Assistent");
+    await page.getByRole("button", { name: "👶 Kinderbetreuung (Kita)" }).last().click();
+    await page
+      .getByRole("button", { name: /Anspruch auf einen Platz/ })
+      .last()
+      .click();
+    await expect.poll(() => lastBot().textContent()).toContain("Wie alt ist dein Kind?");
+    await send("2");
+    await expect
+      .poll(() => lastBot().textContent())
+      .toContain("Rechtsgrundlage: § 24 Abs. 2 SGB VIII");
+    // Telegram's formatting is rendered, not shown as tags.
+    expect(await lastBot().locator(".bubble b").first().textContent()).toBe(
+      "Anspruch auf einen Platz – ohne Bedingungen",
+    );
+    await mkdir(join(REPO_ROOT, "docs"), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, "docs", "playground.png") });
+  });
+
+  it("lays the chat out right to left for an Arabic parent", async () => {
+    await page.fill("#parent-lang", "ar");
+    await page.dispatchEvent("#parent-lang", "change");
+    expect(await page.getAttribute("#chat", "dir")).toBe("rtl");
+    await send("/start");
+    await expect.poll(() => page.locator(".msg.bot").count()).toBeGreaterThan(0);
+  });
+
+  it("jumps to a step in another language", async () => {
+    await page.selectOption("#jump-flow", "money");
+    await page.selectOption("#jump-step", "menu");
+    await page.selectOption("#jump-lang", "en");
+    await page.click("#jump button");
+    await expect.poll(() => lastBot().textContent()).toContain("Money");
+  });
+
+  it("shows an edited text without a restart", async () => {
+    const file = join(root, "locales/de/main.json");
+    const texts = JSON.parse(await readFile(file, "utf8"));
+    texts.menu.text = "Wobei kann ich dir helfen? (neu im Playground)";
+    await writeFile(file, JSON.stringify(texts, null, 2));
+    await expect
+      .poll(
+        async () => {
+          await send("/menu");
+          await page.waitForTimeout(300);
+          return lastBot().textContent();
+        },
+        { timeout: 10_000 },
+      )
+      .toContain("(neu im Playground)");
+  });
+
+  it("shows a broken flow's error with file:line while the bot keeps answering", async () => {
+    const file = join(root, "flows/training.yaml");
+    const yaml = await readFile(file, "utf8");
+    await writeFile(file, yaml.replace("start: menu", "start: nirgendwo"));
+    await expect
+      .poll(() => page.locator("#errors").textContent(), { timeout: 10_000 })
+      .toMatch(/flows\/training\.yaml:\d+:\d+ error/);
+    expect(await page.isVisible("#errors")).toBe(true);
+    await send("/menu");
+    await expect.poll(() => lastBot().textContent()).toContain("Wobei kann ich dir helfen?");
+    await writeFile(file, yaml);
+    await expect.poll(() => page.isHidden("#errors"), { timeout: 10_000 }).toBe(true);
+  });
+});
