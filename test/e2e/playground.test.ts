@@ -75,8 +75,7 @@ async function send(text: string) {
 const lastBot = () => page.locator(".msg.bot").last();
 
 describe.runIf(hasChromium)("the playground in a browser", () => {
-  it("shows the welcome and menu, walks a childcare path by clicking, and shows the legal basis", async () => {
-    await send("/start");
+  it("shows the welcome and menu on opening, walks a childcare path by clicking, and shows the legal basis", async () => {
     await expect
       .poll(() => page.locator(".msg.bot").first().textContent())
       .toContain("automatischer Assistent");
@@ -102,7 +101,7 @@ describe.runIf(hasChromium)("the playground in a browser", () => {
     await page.fill("#parent-lang", "ar");
     await page.dispatchEvent("#parent-lang", "change");
     expect(await page.getAttribute("#chat", "dir")).toBe("rtl");
-    await send("/start");
+    await send("/language");
     await expect.poll(() => page.locator(".msg.bot").count()).toBeGreaterThan(0);
   });
 

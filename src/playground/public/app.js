@@ -34,6 +34,7 @@ $("parent-id").textContent = `id ${parentId}`;
 
 let state = null;
 let topic = null;
+let chatLength = 0;
 
 function user() {
   return {
@@ -139,6 +140,7 @@ function renderMessages(container, messages, onTap) {
 
 async function loadChat() {
   const { messages } = await (await fetch(`/api/chat?chat=${parentId}`)).json();
+  chatLength = messages.length;
   renderMessages($("chat"), messages, (message, button) =>
     post("/api/tap", { user: user(), chat: parentId, message: message.id, data: button.data }),
   );
@@ -313,4 +315,6 @@ events.addEventListener("violation", () => loadState());
 applyDirection();
 await loadState();
 await loadChat();
+// A new parent starts the chat, as Telegram's "Start" button does.
+if (chatLength === 0) await post("/api/send", { user: user(), text: "/start" });
 document.body.dataset.ready = "yes";
