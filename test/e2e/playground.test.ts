@@ -97,12 +97,34 @@ describe.runIf(hasChromium)("the playground in a browser", () => {
     await page.screenshot({ path: join(REPO_ROOT, "docs", "playground.png") });
   });
 
-  it("lays the chat out right to left for an Arabic parent", async () => {
-    await page.fill("#parent-lang", "ar");
-    await page.dispatchEvent("#parent-lang", "change");
+  it("shows an Arabic parent the bot's Arabic text, right to left", async () => {
+    await page.goto(`${playground.url}/?parent=${++parentId}&lang=ar`);
+    await page.waitForSelector("body[data-ready=yes]");
     expect(await page.getAttribute("#chat", "dir")).toBe("rtl");
-    await send("/language");
-    await expect.poll(() => page.locator(".msg.bot").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator(".msg.bot").first().textContent()).toContain("مساعد آلي");
+    const welcome = page.locator(".msg.bot .bubble").first();
+    expect(
+      await welcome.evaluate(
+        (element) => element.ownerDocument.defaultView!.getComputedStyle(element).direction,
+      ),
+    ).toBe("rtl");
+    // The chat is mirrored, as in Telegram: the bot's messages start at the right edge.
+    const menu = page.locator(".msg.bot").last();
+    await expect.poll(() => menu.textContent()).toContain("بماذا أستطيع مساعدتك");
+    const box = (await menu.locator(".bubble").boundingBox())!;
+    const chat = (await page.locator("#chat").boundingBox())!;
+    expect(chat.x + chat.width - (box.x + box.width)).toBeLessThan(30);
+    expect(box.x - chat.x).toBeGreaterThan(30);
+  });
+
+  it("shows the caseworker group, where a caseworker can write", async () => {
+    await page.click("button[data-tab=office]");
+    expect(await page.textContent("#group-title")).toBe("Jugendamt (Playground)");
+    await page.fill("#group-message", "Guten Morgen, Team!");
+    await page.click("#group-composer button");
+    await expect
+      .poll(() => page.locator("#group-chat .msg").last().textContent())
+      .toContain("Guten Morgen, Team!");
   });
 
   it("jumps to a step in another language", async () => {
