@@ -6,12 +6,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config.js";
-import { startPlayground, type Playground } from "../../src/playground/start-playground.js";
-import { createContentDir, REPO_ROOT } from "../factories.js";
-import { freePort } from "../support/redis-server.js";
+import type { Playground } from "../../src/playground/start-playground.js";
+import { REPO_ROOT } from "../factories.js";
+import { startTestPlayground } from "../support/playground.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -25,13 +23,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  root = await createContentDir();
-  const config = parseConfig({
-    CONTENT_DIR: root,
-    PLAYGROUND_PORT: String(await freePort()),
-    LOG_LEVEL: "silent",
-  });
-  playground = await startPlayground(config, { logger: pino({ level: "silent" }) });
+  ({ playground, root } = await startTestPlayground());
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

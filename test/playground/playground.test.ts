@@ -9,7 +9,7 @@ import {
   startPlayground,
   type Playground,
 } from "../../src/playground/start-playground.js";
-import { createContentDir } from "../factories.js";
+import { startTestPlayground } from "../support/playground.js";
 import { freePort } from "../support/redis-server.js";
 
 let playground: Playground;
@@ -44,13 +44,7 @@ async function waitForText(text: string, timeoutMs = 5_000): Promise<void> {
 }
 
 beforeAll(async () => {
-  root = await createContentDir();
-  const config = parseConfig({
-    CONTENT_DIR: root,
-    PLAYGROUND_PORT: String(await freePort()),
-    LOG_LEVEL: "silent",
-  });
-  playground = await startPlayground(config, { logger: pino({ level: "silent" }) });
+  ({ playground, root } = await startTestPlayground());
 });
 afterAll(() => playground.stop());
 
