@@ -3,7 +3,7 @@ import { InlineKeyboard } from "grammy";
 import { advance } from "../engine/advance.js";
 import type { Input } from "../engine/types.js";
 import type { CommonKey } from "../i18n/common-keys.js";
-import { composeMessages, type ChatMessage } from "../render/compose.js";
+import { composeMessages, joinTextOnly, type ChatMessage } from "../render/compose.js";
 import { encodeCallback } from "./callback-data.js";
 import { parentOf, type BotContext } from "./context.js";
 import { toOutgoing } from "./render.js";
@@ -43,12 +43,31 @@ export async function sendCommon(
   await sendMessages(ctx, [{ html: common(ctx, key, vars), buttons: [] }]);
 }
 
-/** Advances the parent's flow by one input and sends what the engine says. */
-export async function runEngine(ctx: BotContext, input: Input): Promise<void> {
+/**
+ * Advances the parent's flow by one input and sends what the engine says. Text-only messages in
+ * `before` (the welcome, a confirmation) are joined to it, so the parent gets one message.
+ */
+export async function runEngine(
+  ctx: BotContext,
+  input: Input,
+  before: readonly ChatMessage[] = [],
+): Promise<void> {
   const parent = parentOf(ctx);
   const { state, outputs } = advance(parent.bundle.content.flows, parent.session.e, input);
   parent.session.e = state;
-  await sendMessages(ctx, composeMessages(parent.bundle.texts, parent.lang, outputs));
+  await sendMessages(
+    ctx,
+    joinTextOnly([...before, ...composeMessages(parent.bundle.texts, parent.lang, outputs)]),
+  );
+}
+
+/** A common text as a message without buttons. */
+export function commonMessage(
+  ctx: BotContext,
+  key: CommonKey,
+  vars?: Record<string, string | number>,
+): ChatMessage {
+  return { html: common(ctx, key, vars), buttons: [] };
 }
 
 /** The language picker: every language named in itself. */
@@ -69,14 +88,11 @@ export async function sendLanguagePicker(ctx: BotContext): Promise<void> {
 
 /**
  * First contact: say plainly that this is an automated assistant, not a person and not an office
- * decision, with the one-line privacy summary. Returns whether it was shown now.
+ * decision, with the one-line privacy summary. Returns the message to send first (once per chat).
  */
-export async function welcomeOnce(ctx: BotContext): Promise<boolean> {
+export function welcome(ctx: BotContext): ChatMessage[] {
   const parent = parentOf(ctx);
-  if (parent.session.w === 1) return false;
+  if (parent.session.w === 1) return [];
   parent.session.w = 1;
-  await sendMessages(ctx, [
-    { html: `${common(ctx, "welcome")}\n\n${common(ctx, "privacy.summary")}`, buttons: [] },
-  ]);
-  return true;
+  return [{ html: `${common(ctx, "welcome")}\n\n${common(ctx, "privacy.summary")}`, buttons: [] }];
 }

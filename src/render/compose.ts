@@ -57,7 +57,7 @@ function rows(...candidates: ChatButton[][]): ChatButton[][] {
  * notice with the menu it announces): fewer messages to read, and fewer to send under Telegram's
  * per-chat limit. A pair that would not fit into one Telegram message stays apart.
  */
-function joinTextOnly(messages: readonly ChatMessage[]): ChatMessage[] {
+export function joinTextOnly(messages: readonly ChatMessage[]): ChatMessage[] {
   const joined: ChatMessage[] = [];
   for (const message of messages) {
     const previous = joined.at(-1);

@@ -5,7 +5,7 @@
 import { Composer } from "grammy";
 import { decodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
-import { runEngine, sendCommon, welcomeOnce } from "../reply.js";
+import { commonMessage, runEngine, sendCommon, welcome } from "../reply.js";
 
 export function createCallbacks(): Composer<BotContext> {
   const callbacks = new Composer<BotContext>();
@@ -21,8 +21,7 @@ export function createCallbacks(): Composer<BotContext> {
     }
     switch (action.type) {
       case "choose":
-        await welcomeOnce(ctx);
-        return runEngine(ctx, action);
+        return runEngine(ctx, action, welcome(ctx));
       case "back":
         return runEngine(ctx, { type: "back" });
       case "menu":
@@ -31,10 +30,11 @@ export function createCallbacks(): Composer<BotContext> {
         if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
         parent.session.lang = action.lang;
         parent.lang = action.lang;
-        await sendCommon(ctx, "language.changed");
-        await welcomeOnce(ctx);
         // Re-show where the parent is, in the new language: answers and place are kept.
-        return runEngine(ctx, { type: "show" });
+        return runEngine(ctx, { type: "show" }, [
+          commonMessage(ctx, "language.changed"),
+          ...welcome(ctx),
+        ]);
       }
       case "delete":
         if (action.confirm) {

@@ -4,11 +4,11 @@ import { encodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
 import {
   common,
+  commonMessage,
   runEngine,
   sendCommon,
   sendLanguagePicker,
-  sendMessages,
-  welcomeOnce,
+  welcome,
 } from "../reply.js";
 
 export interface PrivacyDetails {
@@ -27,22 +27,15 @@ export function createCommands(
   commands.command("start", async (ctx) => {
     const parent = parentOf(ctx);
     if (parent.askLanguage) return sendLanguagePicker(ctx);
-    await welcomeOnce(ctx);
     // A deep link `t.me/<bot>?start=<flow>` opens that flow.
     const payload = ctx.match.trim().toLowerCase();
     const flow = payload && parent.bundle.content.flows.flows.has(payload) ? payload : undefined;
-    await runEngine(ctx, flow ? { type: "start", flow } : { type: "start" });
+    await runEngine(ctx, flow ? { type: "start", flow } : { type: "start" }, welcome(ctx));
   });
 
-  commands.command("menu", async (ctx) => {
-    await welcomeOnce(ctx);
-    await runEngine(ctx, { type: "start" });
-  });
+  commands.command("menu", (ctx) => runEngine(ctx, { type: "start" }, welcome(ctx)));
 
-  commands.command("back", async (ctx) => {
-    await welcomeOnce(ctx);
-    await runEngine(ctx, { type: "back" });
-  });
+  commands.command("back", (ctx) => runEngine(ctx, { type: "back" }, welcome(ctx)));
 
   commands.command("language", (ctx) => sendLanguagePicker(ctx));
 
@@ -62,10 +55,9 @@ export function createCommands(
     });
   });
 
-  commands.command("cancel", async (ctx) => {
-    await sendMessages(ctx, [{ html: common(ctx, "cancel.done"), buttons: [] }]);
-    await runEngine(ctx, { type: "start" });
-  });
+  commands.command("cancel", (ctx) =>
+    runEngine(ctx, { type: "start" }, [commonMessage(ctx, "cancel.done")]),
+  );
 
   if (devTools) {
     // The playground's "jump to step": `/jump childcare.kita_age en` opens any step in any language.

@@ -5,9 +5,16 @@
 import { Composer } from "grammy";
 import { advance, findStep } from "../../engine/advance.js";
 import type { Input } from "../../engine/types.js";
-import { composeMessages } from "../../render/compose.js";
+import { composeMessages, joinTextOnly } from "../../render/compose.js";
 import { parentOf, type BotContext, type ParentState } from "../context.js";
-import { runEngine, sendCommon, sendLanguagePicker, welcomeOnce } from "../reply.js";
+import {
+  commonMessage,
+  runEngine,
+  sendCommon,
+  sendLanguagePicker,
+  sendMessages,
+  welcome,
+} from "../reply.js";
 
 const normalize = (text: string) =>
   text
@@ -38,27 +45,26 @@ export function createMessages(): Composer<BotContext> {
   messages.on("message:text", async (ctx) => {
     const parent = parentOf(ctx);
     if (parent.askLanguage && parent.session.w === undefined) return sendLanguagePicker(ctx);
-    const first = await welcomeOnce(ctx);
+    const greeting = welcome(ctx);
     const text = ctx.message.text;
     if (text.startsWith("/")) {
       // An unknown command: the menu helps more than a search for "/foo".
-      return runEngine(ctx, { type: "start" });
+      return runEngine(ctx, { type: "start" }, greeting);
     }
     const tapped = typedButton(parent, text);
-    if (tapped) return runEngine(ctx, tapped);
+    if (tapped) return runEngine(ctx, tapped, greeting);
     const atQuestion =
       parent.session.e.at !== null &&
       findStep(parent.bundle.content.flows, parent.session.e.at)?.step.kind === "ask";
-    if (first && !atQuestion) return runEngine(ctx, { type: "start" });
-    return runEngine(ctx, { type: "text", value: text });
+    if (greeting.length > 0 && !atQuestion) return runEngine(ctx, { type: "start" }, greeting);
+    return runEngine(ctx, { type: "text", value: text }, greeting);
   });
 
   messages.on("edited_message", (ctx) => sendCommon(ctx, "input.edited"));
 
-  messages.on("message", async (ctx) => {
-    await welcomeOnce(ctx);
-    await sendCommon(ctx, "input.unsupported");
-  });
+  messages.on("message", (ctx) =>
+    sendMessages(ctx, joinTextOnly([...welcome(ctx), commonMessage(ctx, "input.unsupported")])),
+  );
 
   return messages;
 }
