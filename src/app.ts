@@ -10,6 +10,7 @@ import { createBot } from "./bot/create-bot.js";
 import {
   createContentBundle,
   createContentSource,
+  type ContentBundle,
   type ContentSource,
   type ReloadableContent,
 } from "./bot/content-bundle.js";
@@ -17,7 +18,7 @@ import type { BotContext } from "./bot/context.js";
 import type { Config } from "./config.js";
 import { checkDirectory } from "./flow-files/check.js";
 import { withoutSources } from "./flow-files/load.js";
-import { countBySeverity, formatProblem, sortProblems } from "./flow-files/problems.js";
+import { formatProblem, sortProblems } from "./flow-files/problems.js";
 import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { startHttpServer } from "./server/http-server.js";
@@ -30,22 +31,40 @@ export class ContentError extends Error {
   override readonly name = "ContentError";
 }
 
+/** The result of checking content for serving: a bundle when it has no errors. */
+export interface CheckedForServing {
+  readonly bundle: ContentBundle | undefined;
+  /** Formatted errors (file:line:column …), in file order. */
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** Loads and checks the content; builds what the bot serves only from content without errors. */
+export async function checkForServing(dir: string): Promise<CheckedForServing> {
+  const { content, problems } = await checkDirectory(dir);
+  const sorted = sortProblems(problems);
+  const errors = sorted.filter((p) => p.severity === "error").map(formatProblem);
+  const warnings = sorted.filter((p) => p.severity === "warning").map(formatProblem);
+  // Serving needs no syntax trees or positions: let them go.
+  const bundle = errors.length === 0 ? createContentBundle(withoutSources(content)) : undefined;
+  return { bundle, errors, warnings };
+}
+
 /** Loads and checks the content; refuses content with errors. */
 export async function loadCheckedContent(dir: string, logger: Logger): Promise<ReloadableContent> {
-  const { content, problems } = await checkDirectory(dir);
-  const { errors, warnings } = countBySeverity(problems);
-  if (errors > 0) {
-    const lines = sortProblems(problems)
-      .filter((p) => p.severity === "error")
-      .map(formatProblem);
+  const { bundle, errors, warnings } = await checkForServing(dir);
+  if (!bundle) {
     throw new ContentError(
-      `The content has ${errors} error(s); run npm run check:flows:\n${lines.join("\n")}`,
+      `The content has ${errors.length} error(s); run npm run check:flows:\n${errors.join("\n")}`,
     );
   }
-  if (warnings > 0)
-    logger.warn({ warnings }, "content loaded with warnings (npm run check:flows lists them)");
-  // Serving needs no syntax trees or positions: let them go.
-  return createContentSource(createContentBundle(withoutSources(content)));
+  if (warnings.length > 0) {
+    logger.warn(
+      { warnings: warnings.length },
+      "content loaded with warnings (npm run check:flows lists them)",
+    );
+  }
+  return createContentSource(bundle);
 }
 
 /** The update kinds the bot asks Telegram for. */

@@ -18,7 +18,7 @@ import { createCommands, type PrivacyDetails } from "./features/commands.js";
 import { createGroups } from "./features/groups.js";
 import { createMessages } from "./features/messages.js";
 import { createSessionGate } from "./features/session-gate.js";
-import { negotiateLanguage } from "../i18n/negotiate.js";
+import { telegramLanguage } from "../i18n/negotiate.js";
 
 export interface BotDeps {
   readonly token: string;
@@ -162,8 +162,7 @@ async function apologize(ctx: BotContext, deps: BotDeps): Promise<void> {
   const bundle = deps.content.current();
   const lang =
     ctx.parent?.lang ??
-    negotiateLanguage(undefined, ctx.from?.language_code, bundle.languages, deps.defaultLanguage)
-      .lang;
+    telegramLanguage(ctx.from?.language_code, bundle.languages, deps.defaultLanguage);
   await ctx.api.sendMessage(ctx.chat.id, bundle.texts.common(lang, "error.generic"), {
     parse_mode: "HTML",
   });

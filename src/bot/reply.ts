@@ -40,7 +40,7 @@ export async function sendCommon(
   key: CommonKey,
   vars?: Record<string, string | number>,
 ): Promise<void> {
-  await sendMessages(ctx, [{ html: common(ctx, key, vars), buttons: [] }]);
+  await sendMessages(ctx, [commonMessage(ctx, key, vars)]);
 }
 
 /**

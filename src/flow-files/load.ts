@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { FlowSet } from "../engine/types.js";
 import type { Problem } from "./problems.js";
 import {
-  factsFileSchema,
+  idSchema,
   factSchema,
   flowHeaderSchema,
   KIND_KEYS,
@@ -189,7 +189,6 @@ function loadFlow(
 
 function loadFacts(source: SourceFile, problems: Problem[]): Map<string, Fact> {
   const facts = new Map<string, Fact>();
-  const shape = factsFileSchema.keyType.safeParse;
   if (source.data === null || typeof source.data !== "object" || Array.isArray(source.data)) {
     problems.push({
       severity: "error",
@@ -200,7 +199,7 @@ function loadFacts(source: SourceFile, problems: Problem[]): Map<string, Fact> {
     return facts;
   }
   for (const [id, raw] of Object.entries(source.data as Record<string, unknown>)) {
-    if (!shape(id).success) {
+    if (!idSchema.safeParse(id).success) {
       problems.push({
         severity: "error",
         file: source.file,

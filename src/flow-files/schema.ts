@@ -211,8 +211,6 @@ export const factSchema = z.strictObject({
 });
 export type Fact = z.infer<typeof factSchema>;
 
-export const factsFileSchema = z.record(idSchema, factSchema);
-
 export const languageSchema = z.strictObject({
   /** The language's name in itself, as the language picker shows it. */
   name: z.string().min(1),

@@ -35,6 +35,15 @@ export interface Negotiated {
   readonly ask: boolean;
 }
 
+/** The language for someone whose choice is unknown (no session): Telegram's, else the fallback. */
+export function telegramLanguage(
+  telegramCode: string | undefined,
+  supported: ReadonlySet<string>,
+  fallback: string,
+): string {
+  return negotiateLanguage(undefined, telegramCode, supported, fallback).lang;
+}
+
 export function negotiateLanguage(
   chosen: string | undefined,
   telegramCode: string | undefined,

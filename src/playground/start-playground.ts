@@ -7,12 +7,8 @@
 import { watch, type FSWatcher } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
-import { loadCheckedContent, startBotApp, type RunningApp } from "../app.js";
-import { createContentBundle } from "../bot/content-bundle.js";
+import { checkForServing, loadCheckedContent, startBotApp, type RunningApp } from "../app.js";
 import { parseConfig, type Config } from "../config.js";
-import { checkDirectory } from "../flow-files/check.js";
-import { countBySeverity, formatProblem, sortProblems } from "../flow-files/problems.js";
-import { withoutSources } from "../flow-files/load.js";
 import { BotApiEmulator } from "../telegram-api/emulator.js";
 import { startPlaygroundWeb } from "./web.js";
 
@@ -107,18 +103,17 @@ export async function startPlayground(
     store: app.store,
   });
   const reload = async (): Promise<ContentStatus> => {
-    const checked = await checkDirectory(contentDir);
-    const { errors } = countBySeverity(checked.problems);
-    const problems = sortProblems(checked.problems)
-      .filter((p) => p.severity === "error" || errors === 0)
-      .map(formatProblem);
-    if (errors > 0) {
-      status = { ok: false, problems, checkedAt: new Date().toISOString() };
-      logger.warn({ errors }, "content has errors; the bot keeps serving the last good version");
-    } else {
-      source.replace(createContentBundle(withoutSources(checked.content)));
-      status = { ok: true, problems, checkedAt: new Date().toISOString() };
+    const { bundle, errors, warnings } = await checkForServing(contentDir);
+    if (bundle) {
+      source.replace(bundle);
+      status = { ok: true, problems: warnings, checkedAt: new Date().toISOString() };
       logger.info("content reloaded");
+    } else {
+      status = { ok: false, problems: errors, checkedAt: new Date().toISOString() };
+      logger.warn(
+        { errors: errors.length },
+        "content has errors; the bot keeps serving the last good version",
+      );
     }
     web.broadcast("content", status);
     return status;

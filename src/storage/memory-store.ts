@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import {
   DEDUPE_TTL_SECONDS,
   LOCK_TTL_MS,
-  LOCK_WAIT_MARGIN_MS,
   withLockWait,
   type BeginRequest,
   type BeginResult,
@@ -81,7 +80,7 @@ export function createMemoryStore(
           raw: get(`sess:${chatId}`) ?? null,
           lease: { chatId, token },
         } as const;
-      }, lockTtlMs + LOCK_WAIT_MARGIN_MS);
+      }, lockTtlMs);
       return result === "busy" ? { status: "busy" } : result;
     },
     async finish(lease: Lease, raw: string | null, ttlSeconds: number) {

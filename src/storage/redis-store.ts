@@ -5,7 +5,6 @@ import { createKeys, DEFAULT_PREFIX } from "./keys.js";
 import {
   DEDUPE_TTL_SECONDS,
   LOCK_TTL_MS,
-  LOCK_WAIT_MARGIN_MS,
   StoreUnavailableError,
   withLockWait,
   type BeginRequest,
@@ -144,7 +143,7 @@ export function createRedisStore(
           default:
             return { status: "ready", raw: value ?? null, lease: { chatId, token } } as const;
         }
-      }, lockTtlMs + LOCK_WAIT_MARGIN_MS);
+      }, lockTtlMs);
       return result === "busy" ? { status: "busy" } : result;
     },
     async finish(lease: Lease, raw: string | null, ttlSeconds: number) {

@@ -55,23 +55,23 @@ export interface SessionStore {
 export const LOCK_TTL_MS = 10_000;
 /** How long an update id is remembered for deduplication (Telegram redelivers within minutes). */
 export const DEDUPE_TTL_SECONDS = 600;
-/**
- * How long `begin` waits for a chat held by another process: longer than a lock lives, so that a
- * lock left by a killed process never makes an update give up.
- */
-export const LOCK_WAIT_MARGIN_MS = 2_000;
-export const LOCK_WAIT_MS = LOCK_TTL_MS + LOCK_WAIT_MARGIN_MS;
+/** How much longer than a lock lives `begin` waits for a chat held by another process. */
+const LOCK_WAIT_MARGIN_MS = 2_000;
 
 export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailableError";
 }
 
-/** Waits for a chat's lock with growing pauses; `attempt` returns undefined while it is held. */
+/**
+ * Waits for a chat's lock with growing pauses; `attempt` returns undefined while it is held. It
+ * waits longer than a lock of `lockTtlMs` lives, so a lock left by a killed process never makes
+ * an update give up.
+ */
 export async function withLockWait<T>(
   attempt: () => Promise<T | undefined>,
-  waitMs = LOCK_WAIT_MS,
+  lockTtlMs: number,
 ): Promise<T | "busy"> {
-  const deadline = Date.now() + waitMs;
+  const deadline = Date.now() + lockTtlMs + LOCK_WAIT_MARGIN_MS;
   for (let round = 0; ; round++) {
     const result = await attempt();
     if (result !== undefined) return result;

@@ -454,6 +454,14 @@ export class BotApiEmulator extends EventEmitter {
     });
   }
 
+  /** An edit replaces the keyboard (or removes it when none is given), as Telegram does. */
+  private editMarkup(message: StoredMessage, params: Json): StoredMessage {
+    if (params.reply_markup !== undefined) message.reply_markup = params.reply_markup as Json;
+    else delete message.reply_markup;
+    this.emit("edit", message);
+    return message;
+  }
+
   private async answer(method: string, params: Json): Promise<unknown> {
     switch (method) {
       case "getMe":
@@ -513,18 +521,12 @@ export class BotApiEmulator extends EventEmitter {
           html,
           edited: true,
         });
-        if (params.reply_markup !== undefined) message.reply_markup = params.reply_markup as Json;
-        else delete message.reply_markup;
-        this.emit("edit", message);
-        return message;
+        return this.editMarkup(message, params);
       }
       case "editMessageReplyMarkup": {
         const message = this.findMessage(params);
         if (!message) return new Error("Bad Request: message to edit not found");
-        if (params.reply_markup !== undefined) message.reply_markup = params.reply_markup as Json;
-        else delete message.reply_markup;
-        this.emit("edit", message);
-        return message;
+        return this.editMarkup(message, params);
       }
       case "deleteMessage": {
         const message = this.findMessage(params);

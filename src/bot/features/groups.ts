@@ -6,7 +6,7 @@
 import { Composer } from "grammy";
 import type { ContentSource } from "../content-bundle.js";
 import type { BotContext } from "../context.js";
-import { negotiateLanguage } from "../../i18n/negotiate.js";
+import { telegramLanguage } from "../../i18n/negotiate.js";
 
 export function createGroups(
   content: ContentSource,
@@ -17,12 +17,7 @@ export function createGroups(
 
   notPrivate.command("start", async (ctx) => {
     const bundle = content.current();
-    const lang = negotiateLanguage(
-      undefined,
-      ctx.from?.language_code,
-      bundle.languages,
-      defaultLanguage,
-    ).lang;
+    const lang = telegramLanguage(ctx.from?.language_code, bundle.languages, defaultLanguage);
     await ctx.reply(bundle.texts.common(lang, "group.private_only", { bot: ctx.me.username }), {
       parse_mode: "HTML",
       ...(ctx.msg.message_thread_id !== undefined && {

@@ -28,7 +28,12 @@ function typedButton(parent: ParentState, text: string): Input | undefined {
   const at = parent.session.e.at;
   if (at === null || text.length > 80) return undefined;
   const found = findStep(parent.bundle.content.flows, at);
-  if (!found || (found.step.kind !== "choices" && found.step.kind !== "ask")) return undefined;
+  // Only menus and yes/no or one-of questions have buttons a typed label could mean.
+  const { step } = found ?? {};
+  const hasChoiceButtons =
+    step?.kind === "choices" ||
+    (step?.kind === "ask" && (step.ask.type === "yesno" || step.ask.type === "oneof"));
+  if (!hasChoiceButtons) return undefined;
   const typed = normalize(text);
   if (typed === "") return undefined;
   const { outputs } = advance(parent.bundle.content.flows, parent.session.e, { type: "show" });

@@ -4,7 +4,7 @@
  * friendly "temporarily unavailable", never a crash or a hang.
  */
 import type { Middleware } from "grammy";
-import { negotiateLanguage } from "../../i18n/negotiate.js";
+import { negotiateLanguage, telegramLanguage } from "../../i18n/negotiate.js";
 import type { Metrics } from "../../observability/metrics.js";
 import {
   StoreUnavailableError,
@@ -31,14 +31,11 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
     const chatId = ctx.chat?.id;
     if (chatId === undefined || ctx.chat?.type !== "private") return;
     const bundle = content.current();
-    const fallbackLanguage = negotiateLanguage(
-      undefined,
-      ctx.from?.language_code,
-      bundle.languages,
-      options.defaultLanguage,
-    ).lang;
+    // Only the error paths below, before a session is read, need Telegram's language.
+    const fallbackLanguage = () =>
+      telegramLanguage(ctx.from?.language_code, bundle.languages, options.defaultLanguage);
     const say = async (key: "error.unavailable" | "rate.limited" | "error.busy") => {
-      await ctx.api.sendMessage(chatId, bundle.texts.common(fallbackLanguage, key), {
+      await ctx.api.sendMessage(chatId, bundle.texts.common(fallbackLanguage(), key), {
         parse_mode: "HTML",
       });
     };
@@ -46,7 +43,7 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
     if (ctx.from !== undefined && ctx.from.id !== chatId) {
       if (ctx.callbackQuery) {
         await ctx.answerCallbackQuery({
-          text: bundle.texts.common(fallbackLanguage, "callback.not_yours"),
+          text: bundle.texts.common(fallbackLanguage(), "callback.not_yours"),
         });
       }
       ctx.log.info("update from someone other than the chat's user ignored");
