@@ -253,14 +253,27 @@ async function bytesPerSession(redisUrl: string, pattern: string) {
 
 // ── The run ─────────────────────────────────────────────────────────────────────────────────
 
+/** The Node.js flags of the Docker image's CMD, so that the bot is measured as it runs in production. */
+function productionNodeFlags(): string[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync("Dockerfile", "utf8"));
+  if (!cmd) throw new Error("Dockerfile has no CMD in exec form");
+  return (JSON.parse(cmd[1]!) as string[]).filter((part) => part.startsWith("--"));
+}
+
 async function startTarget(
   file: string,
   env: Record<string, string>,
+  nodeFlags: string[],
 ): Promise<{ child: ChildProcess; port: number }> {
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
   const child = spawn(
     process.execPath,
-    [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), file],
+    [
+      ...profile,
+      ...nodeFlags,
+      ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      file,
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -295,6 +308,7 @@ async function benchmark(
   redisUrl: string,
   pattern: string,
   standInPort: number,
+  nodeFlags: string[] = [],
 ): Promise<Result> {
   const redis = new Redis(redisUrl);
   await redis.flushall();
@@ -302,15 +316,19 @@ async function benchmark(
   steps.clear();
   keyboards.clear();
   const port = await freePort();
-  const { child, port: boundPort } = await startTarget(file, {
-    BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: `http://127.0.0.1:${standInPort}`,
-    REDIS_URL: redisUrl,
-    WEBHOOK_URL: `https://bench.invalid/telegram/updates`,
-    WEBHOOK_SECRET: "bench-secret-0123456789",
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-  });
+  const { child, port: boundPort } = await startTarget(
+    file,
+    {
+      BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${standInPort}`,
+      REDIS_URL: redisUrl,
+      WEBHOOK_URL: `https://bench.invalid/telegram/updates`,
+      WEBHOOK_SECRET: "bench-secret-0123456789",
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+    },
+    nodeFlags,
+  );
   const pid = child.pid!;
   await new Promise((r) => setTimeout(r, 1500));
   const idleRss = memoryMb(pid).rss;
@@ -355,7 +373,14 @@ const results: Result[] = [];
 try {
   if (args.only !== "baseline")
     results.push(
-      await benchmark("ours", "bench/targets/ours.mjs", redisUrl, "sp:*:sess", standInPort),
+      await benchmark(
+        "ours",
+        "bench/targets/ours.mjs",
+        redisUrl,
+        "sp:*:sess",
+        standInPort,
+        productionNodeFlags(),
+      ),
     );
   if (args.only !== "ours")
     results.push(
@@ -370,6 +395,9 @@ try {
 const f = (n: number, d = 0) => n.toFixed(d);
 console.log(
   `\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${RUN_SECONDS} s per closed-loop run)\n`,
+);
+console.log(
+  `ours runs with the Docker image's Node.js flags (${productionNodeFlags().join(" ") || "none"}), the baseline with Node.js defaults.\n`,
 );
 console.log(
   `| | ${results.map((r) => r.name).join(" | ")} |${results.length === 2 ? " ours / baseline |" : ""}`,
