@@ -2,8 +2,10 @@
  * Starts the bot in polling or webhook mode from a parsed config, and stops it gracefully: stop
  * taking updates, finish the ones in flight, close the store.
  */
+import { releaseStartupMemory } from "./runtime/release-startup-memory.js";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
+import type { Redis } from "ioredis";
 import type { LanguageCode } from "grammy/types";
 import type { Logger } from "pino";
 import { createBot } from "./bot/create-bot.js";
@@ -22,6 +24,9 @@ import { formatProblem, sortProblems } from "./flow-files/problems.js";
 import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { startHttpServer } from "./server/http-server.js";
+import { createHandoff } from "./handoff/desk.js";
+import { createMemoryCaseStore } from "./handoff/memory-case-store.js";
+import { createRedisCaseStore } from "./handoff/redis-case-store.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { createRedisStore } from "./storage/redis-store.js";
 import type { RateLimit, SessionStore } from "./storage/session-store.js";
@@ -92,6 +97,10 @@ export interface StartOptions {
   readonly devTools?: boolean;
   /** Host for the HTTP server; 0.0.0.0 in containers, 127.0.0.1 in tests. */
   readonly host?: string;
+  /** Messages per window for each office group (Telegram's 20 a minute; tests shorten the window). */
+  readonly groupBudget?: { readonly max: number; readonly windowMs: number };
+  /** The clock for office hours and case times (tests pick a moment). */
+  readonly now?: () => number;
 }
 
 /** Registers commands and descriptions in every language. Best effort: the bot runs without them. */
@@ -140,7 +149,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
 
   const metrics = createMetrics();
   let lastRedisLog = 0;
-  let store: SessionStore;
+  let store: SessionStore & { client?: Redis };
   if (config.redisUrl) {
     store = createRedisStore({
       url: config.redisUrl,
@@ -160,6 +169,20 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     store = createMemoryStore();
   }
 
+  const cases = config.redisUrl ? createRedisCaseStore(store.client!) : createMemoryCaseStore();
+  const handoff = createHandoff({
+    content,
+    cases,
+    sessions: store,
+    logger,
+    defaultGroup: config.caseworkerChatId,
+    openTtlSeconds: config.sessionTtlSeconds,
+    closedTtlSeconds: config.caseTtlSeconds,
+    reminderMinutes: config.caseReminderMinutes,
+    ...(options.groupBudget && { groupBudget: options.groupBudget }),
+    ...(options.now && { now: options.now }),
+  });
+
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -173,9 +196,12 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     ...(options.throttle !== undefined && { throttle: options.throttle }),
     ...(options.rateLimit && { rateLimit: options.rateLimit }),
     ...(options.devTools && { devTools: true }),
+    handoff,
   });
   await bot.init();
   await registerProfile(bot, content, logger);
+  handoff.start(bot.api);
+  await handoff.checkGroups();
 
   const health = async () => {
     if (!config.redisUrl) return { ok: true, redis: "not used" as const };
@@ -211,6 +237,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
   }
   logger.info({ mode: config.webhook ? "webhook" : "polling", port: server.port }, "bot started");
+  releaseStartupMemory();
 
   return {
     bot,
@@ -220,6 +247,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     store,
     async stop() {
       if (runner?.isRunning()) await runner.stop();
+      handoff.stop();
       await server.close();
       await store.close();
       logger.info("bot stopped");

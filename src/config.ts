@@ -45,6 +45,12 @@ const envSchema = z.object({
   SESSION_TTL_DAYS: optional(
     z.coerce.number({ error: "a whole number of days from 1 to 365" }).int().min(1).max(365),
   ),
+  CASE_TTL_DAYS: optional(
+    z.coerce.number({ error: "a whole number of days from 1 to 365" }).int().min(1).max(365),
+  ),
+  CASE_REMINDER_MINUTES: optional(
+    z.coerce.number({ error: "a whole number of minutes from 1 to 1440" }).int().min(1).max(1440),
+  ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` })),
   NODE_ENV: optional(z.string()),
   PRIVACY_CONTROLLER: optional(z.string().max(500)),
@@ -71,6 +77,10 @@ export interface Config {
   readonly caseworkerChatId: number | undefined;
   readonly defaultLanguage: string;
   readonly sessionTtlSeconds: number;
+  /** How long a handoff case is kept after it is closed. */
+  readonly caseTtlSeconds: number;
+  /** Unclaimed this long, a case is reminded in its office group. */
+  readonly caseReminderMinutes: number;
   readonly logLevel: LogLevel;
   readonly production: boolean;
   /** The directory holding `flows/` and `locales/`. */
@@ -147,6 +157,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     caseworkerChatId: e.CASEWORKER_CHAT_ID === undefined ? undefined : Number(e.CASEWORKER_CHAT_ID),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? "de",
     sessionTtlSeconds: (e.SESSION_TTL_DAYS ?? 30) * 86_400,
+    caseTtlSeconds: (e.CASE_TTL_DAYS ?? 30) * 86_400,
+    caseReminderMinutes: e.CASE_REMINDER_MINUTES ?? 30,
     logLevel: e.LOG_LEVEL ?? "info",
     production: e.NODE_ENV === "production",
     contentDir: e.CONTENT_DIR ?? ".",

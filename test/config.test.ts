@@ -5,6 +5,8 @@ describe("parseConfig", () => {
   it("gives working defaults for an empty environment (the local playground)", () => {
     expect(parseConfig({})).toEqual({
       botToken: undefined,
+      caseReminderMinutes: 30,
+      caseTtlSeconds: 30 * 86_400,
       telegramApiRoot: "https://api.telegram.org",
       redisUrl: undefined,
       webhook: undefined,

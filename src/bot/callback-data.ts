@@ -7,6 +7,8 @@
  *   1b / 1m            back / main menu
  *   1l<lang>           language picked
  *   1dy / 1dn          delete confirmed / kept
+ *   1p                 talk to a person
+ *   (the handoff desk: 1i… request form, 1k/1z claim/close a case, 1r rating; see handoff/)
  */
 import type { ButtonAction } from "../render/compose.js";
 
@@ -33,6 +35,8 @@ export function encodeCallback(action: CallbackAction): string {
       return `${VERSION}b`;
     case "menu":
       return `${VERSION}m`;
+    case "person":
+      return `${VERSION}p`;
     case "language":
       return `${VERSION}l${action.lang}`;
     case "delete":
@@ -67,6 +71,8 @@ export function decodeCallback(
       return rest === "" ? { type: "back" } : undefined;
     case "m":
       return rest === "" ? { type: "menu" } : undefined;
+    case "p":
+      return rest === "" ? { type: "person" } : undefined;
     case "l":
       return /^[a-z]{2,3}(-[a-z]+)?$/.test(rest) ? { type: "language", lang: rest } : undefined;
     case "d":

@@ -14,6 +14,8 @@ export interface ParentState {
   readonly bundle: ContentBundle;
   /** Set by /delete: the session is erased instead of saved. */
   erase: boolean;
+  /** Opens the request form for a person (set when the handoff desk runs). */
+  startHandoff?: (topic?: string, service?: string) => Promise<void>;
 }
 
 export interface BotFlavor {

@@ -19,6 +19,7 @@ import { createGroups } from "./features/groups.js";
 import { createMessages } from "./features/messages.js";
 import { createSessionGate } from "./features/session-gate.js";
 import { telegramLanguage } from "../i18n/negotiate.js";
+import type { Handoff } from "../handoff/desk.js";
 
 export interface BotDeps {
   readonly token: string;
@@ -40,6 +41,8 @@ export interface BotDeps {
   readonly throttle?: boolean;
   /** Developer commands (/jump <flow.step> [language]); only the local playground turns them on. */
   readonly devTools?: boolean;
+  /** The caseworker desk: request form, cases, relay (absent: parents get the offices' contacts). */
+  readonly handoff?: Handoff;
 }
 
 /** Generous for people, tight for floods: 40 updates a minute per chat. */
@@ -122,7 +125,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     }
   });
 
-  // 3. Groups: never talk to parents there.
+  // 3. Office groups: the caseworker desk. Other groups: never talk to parents there.
+  if (deps.handoff) bot.use(deps.handoff.desk);
   bot.use(createGroups(deps.content, deps.defaultLanguage));
 
   // 4. Private chats: the parent's session for the rest of the chain.
@@ -137,9 +141,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     }),
   );
 
-  // 5. Features, in order: commands, button taps, typed text and other messages.
+  // 5. Features, in order: the handoff (request form, open case), commands, button taps, typed
+  //    text and other messages.
+  if (deps.handoff) bot.use(deps.handoff.parents as never);
   bot.use(createCommands(deps.privacy, deps.sessionTtlSeconds, deps.devTools === true));
-  bot.use(createCallbacks());
+  bot.use(createCallbacks(deps.handoff?.eraseParent));
   bot.use(createMessages());
 
   // 6. Unhandled: other update kinds (chat member changes, reactions, …) need no answer.

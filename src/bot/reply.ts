@@ -55,10 +55,16 @@ export async function runEngine(
   const parent = parentOf(ctx);
   const { state, outputs } = advance(parent.bundle.content.flows, parent.session.e, input);
   parent.session.e = state;
+  const person = parent.startHandoff !== undefined;
   await sendMessages(
     ctx,
-    joinTextOnly([...before, ...composeMessages(parent.bundle.texts, parent.lang, outputs)]),
+    joinTextOnly([
+      ...before,
+      ...composeMessages(parent.bundle.texts, parent.lang, outputs, { person }),
+    ]),
   );
+  const handoff = outputs.find((o) => o.type === "handoff");
+  if (handoff && parent.startHandoff) await parent.startHandoff(handoff.topic, handoff.office);
 }
 
 /** A common text as a message without buttons. */

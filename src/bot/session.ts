@@ -15,6 +15,12 @@ export const sessionSchema = z.object({
   w: z.literal(1).optional(),
   /** The engine's state: where the parent is, answers, history. */
   e: engineStateSchema,
+  /** The parent's open handoff case, by id. */
+  c: z.string().max(80).optional(),
+  /** The request form in progress (the conversations plugin's state); gone when it ends. */
+  i: z.unknown().optional(),
+  /** A closed case the parent just rated: their next text is a comment on it. */
+  rc: z.string().max(80).optional(),
 });
 
 export type Session = z.infer<typeof sessionSchema>;

@@ -13,6 +13,7 @@ import {
   type Content,
   type LocaleTexts,
 } from "./load.js";
+import { OFFICES_FILE, OFFICES_NS } from "./offices.js";
 import type { Problem, Severity } from "./problems.js";
 import {
   isWaitingStep,
@@ -83,6 +84,7 @@ export function checkContent(content: Content, options: CheckOptions = {}): Chec
   const problems: Problem[] = [];
   const vars = checkFlows(content, problems);
   checkFacts(content, today, problems);
+  checkHandoffs(content, problems);
   const coverage = checkTexts(content, vars, problems);
   return { problems, coverage };
 }
@@ -641,6 +643,8 @@ function requiredTexts(content: Content): RequiredText[] {
     isButton: COMMON_BUTTONS.has(key) || key.startsWith("nav.") || key.startsWith("answer."),
     allowedVars,
   }));
+  for (const topic of Object.keys(content.offices?.topics ?? {}))
+    texts.push({ ns: OFFICES_NS, key: `topic.${topic}`, need: "required", isButton: true });
   for (const flow of content.flows.flows.values()) {
     for (const [id, step] of flow.steps) {
       const stepFacts = "facts" in step ? (step.facts ?? []) : [];
@@ -674,6 +678,53 @@ function requiredTexts(content: Content): RequiredText[] {
     }
   }
   return texts;
+}
+
+/** Handoff steps name topics (and services) that `flows/offices.yaml` routes. */
+function checkHandoffs(content: Content, problems: Problem[]): void {
+  const { offices } = content;
+  for (const flow of content.flows.flows.values()) {
+    for (const [id, step] of flow.steps) {
+      if (step.kind !== "handoff") continue;
+      if (!offices) {
+        problems.push(
+          stepProblem(
+            content,
+            flow.id,
+            id,
+            ["handoff"],
+            "warning",
+            `a handoff needs ${OFFICES_FILE}; without it parents only get the general contacts.`,
+          ),
+        );
+        continue;
+      }
+      const topics = Object.keys(offices.topics);
+      if (!offices.topics[step.handoff.topic])
+        problems.push(
+          stepProblem(
+            content,
+            flow.id,
+            id,
+            ["handoff", "topic"],
+            "error",
+            `there is no topic "${step.handoff.topic}" in ${OFFICES_FILE}.${didYouMean(step.handoff.topic, topics)}`,
+          ),
+        );
+      const services = [...new Set([...offices.offices.values()].map((o) => o.service))];
+      if (step.handoff.office !== undefined && !services.includes(step.handoff.office))
+        problems.push(
+          stepProblem(
+            content,
+            flow.id,
+            id,
+            ["handoff", "office"],
+            "error",
+            `there is no office "${step.handoff.office}" in ${OFFICES_FILE}.${didYouMean(step.handoff.office, services)}`,
+          ),
+        );
+    }
+  }
 }
 
 /** Flattens nested locale texts to dotted keys; non-text leaves are reported. */

@@ -22,6 +22,7 @@ import {
   type Step,
 } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { loadOffices, OFFICES_FILE, OFFICES_NS, type Offices } from "./offices.js";
 import { parseJsonSource, parseYamlSource, type SourceFile } from "./yaml-source.js";
 import { explainIssues } from "./zod-messages.js";
 
@@ -44,6 +45,8 @@ export interface Content {
   /** In the order of `locales/languages.yaml`; the source language first. */
   readonly languages: ReadonlyMap<string, Language>;
   readonly sourceLanguage: string;
+  /** Who receives cases; absent when `flows/offices.yaml` is missing (no handoff to a person). */
+  readonly offices: Offices | undefined;
   /** language → namespace → texts. */
   readonly resources: Record<string, Record<string, LocaleTexts>>;
   readonly sources: ContentSources;
@@ -57,6 +60,7 @@ export interface ContentSources {
   /** `lang/namespace` → file. */
   readonly locales: ReadonlyMap<string, SourceFile>;
   readonly languages: SourceFile | undefined;
+  readonly offices: SourceFile | undefined;
 }
 
 export interface LoadResult {
@@ -322,8 +326,12 @@ export async function loadContent(root: string): Promise<LoadResult> {
     problems.push({ severity: "error", file: FACTS_FILE, message: "the facts file is missing." });
   }
 
+  // Offices
+  const officesSource = await parseInto(OFFICES_FILE, "yaml");
+  const offices = officesSource ? loadOffices(officesSource, problems) : undefined;
+
   // Locales
-  const namespaces = [COMMON_NS, ...flowSources.keys()];
+  const namespaces = [COMMON_NS, ...(officesSource ? [OFFICES_NS] : []), ...flowSources.keys()];
   const resources: Record<string, Record<string, LocaleTexts>> = {};
   const localeSources = new Map<string, SourceFile>();
   for (const [lang] of ordered) {
@@ -364,6 +372,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
       facts,
       languages: ordered,
       sourceLanguage,
+      offices,
       resources,
       sources: {
         flows: flowSources,
@@ -371,6 +380,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
         facts: factsSource,
         locales: localeSources,
         languages: languagesSource,
+        offices: officesSource,
       },
     },
     problems,
@@ -387,6 +397,7 @@ export function withoutSources(content: Content): Content {
       facts: undefined,
       locales: new Map(),
       languages: undefined,
+      offices: undefined,
     },
   };
 }

@@ -13,7 +13,18 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** What a button does when tapped: an engine input, or a navigation command. */
 export type ButtonAction =
-  { type: "choose"; step: StepRef; index: number } | { type: "back" } | { type: "menu" };
+  | { type: "choose"; step: StepRef; index: number }
+  | { type: "back" }
+  | { type: "menu" }
+  | { type: "person" };
+
+export interface ComposeOptions {
+  /**
+   * A person can take over (the handoff desk runs): menus offer "talk to a person", and a handoff
+   * step shows its text while the request form follows. Otherwise it says no person is available.
+   */
+  readonly person?: boolean;
+}
 
 export interface ChatButton {
   readonly label: string;
@@ -76,6 +87,7 @@ export function composeMessages(
   texts: Texts,
   lang: string,
   outputs: readonly Output[],
+  options: ComposeOptions = {},
 ): ChatMessage[] {
   const messages: ChatMessage[] = [];
   const plain = (html: string, buttons: ChatButton[][] = []) => messages.push({ html, buttons });
@@ -94,7 +106,14 @@ export function composeMessages(
         ]);
         plain(
           withFooter(texts, lang, texts.text(lang, output.text, output.vars), output.facts),
-          rows(...buttons, navRow(texts, lang, output.canGoBack, !output.isMain)),
+          rows(
+            ...buttons,
+            // The main menu has its own "person" topic.
+            options.person && !output.isMain
+              ? [{ label: texts.common(lang, "nav.person"), action: { type: "person" } }]
+              : [],
+            navRow(texts, lang, output.canGoBack, !output.isMain),
+          ),
         );
         break;
       }
@@ -118,7 +137,8 @@ export function composeMessages(
       }
       case "handoff":
         if (texts.has(lang, output.text)) plain(texts.text(lang, output.text, output.vars));
-        plain(texts.common(lang, "handoff.offline"), rows(navRow(texts, lang, true, true)));
+        if (!options.person)
+          plain(texts.common(lang, "handoff.offline"), rows(navRow(texts, lang, true, true)));
         break;
       case "end": {
         const body = texts.has(lang, output.text)

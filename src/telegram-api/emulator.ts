@@ -586,6 +586,25 @@ export class BotApiEmulator extends EventEmitter {
         this.emit("topic", topic);
         return { message_thread_id: threadId, name: topic.name, icon_color: 7322096 };
       }
+      case "deleteForumTopic": {
+        const key = `${Number(params.chat_id)}:${Number(params.message_thread_id)}`;
+        const topic = this.topics.get(key);
+        if (!topic) return new Error("Bad Request: topic not found");
+        this.topics.delete(key);
+        for (const message of this.messages.get(topic.chatId) ?? [])
+          if (message.message_thread_id === topic.threadId) message.deleted = true;
+        this.emit("topic", { ...topic, closed: true });
+        return true;
+      }
+      case "deleteMessages": {
+        const ids = new Set((params.message_ids as number[] | undefined) ?? []);
+        for (const message of this.messages.get(Number(params.chat_id)) ?? [])
+          if (ids.has(message.message_id)) {
+            message.deleted = true;
+            this.emit("delete", message);
+          }
+        return true;
+      }
       case "closeForumTopic":
       case "reopenForumTopic":
       case "editForumTopic": {

@@ -81,6 +81,7 @@ describe("a German parent", () => {
       "help",
       "privacy",
       "delete",
+      "person",
       "cancel",
     ]);
     expect(

@@ -20,6 +20,9 @@ export interface HarnessOptions {
   readonly redisUrl?: string;
   readonly mode?: "webhook" | "polling";
   readonly env?: Record<string, string>;
+  /** Start options for the handoff desk: its clock and the office groups' message budget. */
+  readonly now?: () => number;
+  readonly groupBudget?: { max: number; windowMs: number };
 }
 
 export interface Harness {
@@ -55,6 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: createLogger("debug", sink),
     host: "127.0.0.1",
     throttle: false,
+    ...(options.now && { now: options.now }),
+    ...(options.groupBudget && { groupBudget: options.groupBudget }),
   });
   return {
     emulator,

@@ -7,7 +7,9 @@ import { decodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
 import { commonMessage, runEngine, sendCommon, welcome } from "../reply.js";
 
-export function createCallbacks(): Composer<BotContext> {
+export function createCallbacks(
+  onErase?: (ctx: BotContext) => Promise<void>,
+): Composer<BotContext> {
   const callbacks = new Composer<BotContext>();
 
   callbacks.on("callback_query", async (ctx) => {
@@ -26,6 +28,9 @@ export function createCallbacks(): Composer<BotContext> {
         return runEngine(ctx, { type: "back" });
       case "menu":
         return runEngine(ctx, { type: "start" });
+      case "person":
+        // Only without the handoff desk (it takes this button first): say how to reach an office.
+        return sendCommon(ctx, "handoff.offline");
       case "language": {
         if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
         parent.session.lang = action.lang;
@@ -38,6 +43,7 @@ export function createCallbacks(): Composer<BotContext> {
       }
       case "delete":
         if (action.confirm) {
+          await onErase?.(ctx);
           parent.erase = true;
           ctx.log.info("chat data erased on request");
           return sendCommon(ctx, "delete.done");

@@ -1,5 +1,6 @@
 /** The parent's commands: /start [flow], /menu, /back, /language, /help, /privacy, /delete, /cancel. */
 import { Composer, InlineKeyboard } from "grammy";
+import { PERSON_COMMANDS } from "../../i18n/common-keys.js";
 import { encodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
 import {
@@ -44,6 +45,9 @@ export function createCommands(
   commands.command("privacy", (ctx) =>
     sendCommon(ctx, "privacy.full", { ...privacy, days: Math.round(sessionTtlSeconds / 86_400) }),
   );
+
+  // Without the handoff desk (it takes /person first): how to reach an office.
+  commands.command([...PERSON_COMMANDS], (ctx) => sendCommon(ctx, "handoff.offline"));
 
   commands.command("delete", async (ctx) => {
     const keyboard = new InlineKeyboard()

@@ -1,0 +1,201 @@
+/** Cases and the group outbox in Redis (ioredis), under the sessions' key prefix. */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { whenReady } from "../storage/redis-store.js";
+import { StoreUnavailableError } from "../storage/session-store.js";
+import {
+  caseId,
+  COUNTER_TTL_SECONDS,
+  fromHash,
+  toHash,
+  type Case,
+  type CaseStore,
+  type GroupJob,
+  type NewCase,
+} from "./case-store.js";
+
+/** KEYS: case. ARGV: who. Claims an open case. */
+const CLAIM = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'claimed', 'claimedBy', ARGV[1])
+return 1
+`;
+
+/** KEYS: case. ARGV: status, now. Ends an open or claimed case. */
+const END = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'open' and status ~= 'claimed' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'closedAt', ARGV[2])
+return 1
+`;
+
+type ScriptRedis = Redis & {
+  spClaim(key: string, by: string): Promise<number>;
+  spEnd(key: string, status: string, now: number): Promise<number>;
+};
+
+const defined = new WeakSet<Redis>();
+
+export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
+  const redis = client as ScriptRedis;
+  if (!defined.has(client)) {
+    defined.add(client);
+    redis.defineCommand("spClaim", { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand("spEnd", { numberOfKeys: 1, lua: END });
+  }
+  const k = {
+    case: (id: string) => `${prefix}case:${id}`,
+    msgs: (id: string) => `${prefix}case:${id}:msgs`,
+    seq: (office: string) => `${prefix}seq:${office}`,
+    queue: (office: string) => `${prefix}queue:${office}`,
+    ref: (group: number, ref: number) => `${prefix}ref:${group}:${ref}`,
+    ratings: (office: string) => `${prefix}ratings:${office}`,
+    outbox: (group: number) => `${prefix}outbox:${group}`,
+    outboxes: () => `${prefix}outboxes`,
+    groupLock: (group: number) => `${prefix}outbox:${group}:lock`,
+    sent: (group: number) => `${prefix}sent:${group}`,
+    once: (name: string) => `${prefix}once:${name}`,
+  };
+  const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      await whenReady(client, 1_000);
+      return await operation();
+    } catch (error) {
+      throw new StoreUnavailableError("Redis did not answer", { cause: error });
+    }
+  };
+
+  const store: CaseStore = {
+    create: (fields: NewCase, now: number, ttlSeconds: number) =>
+      guard(async () => {
+        const number = await redis.incr(k.seq(fields.office));
+        const id = caseId(fields.office, number);
+        const record: Case = { ...fields, id, number, status: "open", createdAt: now };
+        await redis
+          .multi()
+          .expire(k.seq(fields.office), COUNTER_TTL_SECONDS)
+          .hset(k.case(id), toHash(record))
+          .expire(k.case(id), ttlSeconds)
+          .zadd(k.queue(fields.office), now, id)
+          .expire(k.queue(fields.office), ttlSeconds)
+          .exec();
+        return record;
+      }),
+    get: (id) => guard(async () => fromHash(await redis.hgetall(k.case(id)))),
+    update: (id, fields) =>
+      guard(async () => {
+        // Only an existing case is changed: a late update never recreates an erased one.
+        if (await redis.exists(k.case(id))) await redis.hset(k.case(id), toHash(fields));
+      }),
+    claim: (id, by) =>
+      guard(async () => {
+        const claimed = (await redis.spClaim(k.case(id), by)) === 1;
+        if (claimed) await redis.zrem(k.queue(id.split(":")[0]!), id);
+        return claimed;
+      }),
+    end: (id, status, now, ttlSeconds) =>
+      guard(async () => {
+        const ended = (await redis.spEnd(k.case(id), status, now)) === 1;
+        if (ended)
+          await redis
+            .multi()
+            .zrem(k.queue(id.split(":")[0]!), id)
+            .expire(k.case(id), ttlSeconds)
+            .expire(k.msgs(id), ttlSeconds)
+            .exec();
+        return ended;
+      }),
+    remove: (id) =>
+      guard(async () => {
+        const record = fromHash(await redis.hgetall(k.case(id)));
+        const refs = [...(await redis.lrange(k.msgs(id), 0, -1)).map(Number)];
+        if (record?.thread !== undefined) refs.push(record.thread);
+        if (record?.card !== undefined) refs.push(record.card);
+        const multi = redis
+          .multi()
+          .del(k.case(id), k.msgs(id))
+          .zrem(k.queue(id.split(":")[0]!), id);
+        if (record) for (const ref of refs) multi.del(k.ref(record.groupChat, ref));
+        await multi.exec();
+      }),
+    link: (group, ref, id, ttlSeconds) =>
+      guard(async () => {
+        await redis
+          .multi()
+          .set(k.ref(group, ref), id, "EX", ttlSeconds)
+          .rpush(k.msgs(id), String(ref))
+          .expire(k.msgs(id), ttlSeconds)
+          .exec();
+      }),
+    byRef: (group, ref) => guard(async () => (await redis.get(k.ref(group, ref))) ?? undefined),
+    groupMessages: (id) => guard(async () => (await redis.lrange(k.msgs(id), 0, -1)).map(Number)),
+    queuePosition: (office, id) =>
+      guard(async () => {
+        const rank = await redis.zrank(k.queue(office), id);
+        return rank === null ? undefined : rank + 1;
+      }),
+    waiting: (office, before) =>
+      guard(() => redis.zrangebyscore(k.queue(office), "-inf", `(${before}`)),
+    rate: (office, stars) =>
+      guard(async () => {
+        await redis
+          .multi()
+          .hincrby(k.ratings(office), String(stars), 1)
+          .expire(k.ratings(office), COUNTER_TTL_SECONDS)
+          .exec();
+      }),
+    ratings: (office) =>
+      guard(async () => {
+        const counts = await redis.hgetall(k.ratings(office));
+        return Object.fromEntries(Object.entries(counts).map(([s, n]) => [s, Number(n)]));
+      }),
+
+    push: (group, job) =>
+      guard(async () => {
+        await redis
+          .multi()
+          .rpush(k.outbox(group), JSON.stringify(job))
+          .expire(k.outbox(group), COUNTER_TTL_SECONDS)
+          .sadd(k.outboxes(), String(group))
+          .expire(k.outboxes(), COUNTER_TTL_SECONDS)
+          .exec();
+      }),
+    groupsWithJobs: () => guard(async () => (await redis.smembers(k.outboxes())).map(Number)),
+    peek: (group) =>
+      guard(async () => {
+        const raw = await redis.lindex(k.outbox(group), 0);
+        if (raw === null) {
+          await redis.srem(k.outboxes(), String(group));
+          return undefined;
+        }
+        return JSON.parse(raw) as GroupJob;
+      }),
+    shift: (group) =>
+      guard(async () => {
+        await redis.lpop(k.outbox(group));
+      }),
+    lockGroup: (group, ms) =>
+      guard(async () => {
+        const token = randomUUID();
+        return (await redis.set(k.groupLock(group), token, "PX", ms, "NX")) ? token : undefined;
+      }),
+    unlockGroup: (group, token) =>
+      guard(async () => {
+        if ((await redis.get(k.groupLock(group))) === token) await redis.del(k.groupLock(group));
+      }),
+    sentSince: (group, since) => guard(() => redis.zcount(k.sent(group), `(${since}`, "+inf")),
+    recordSent: (group, now, windowMs) =>
+      guard(async () => {
+        await redis
+          .multi()
+          .zadd(k.sent(group), now, `${now}:${randomUUID().slice(0, 8)}`)
+          .zremrangebyscore(k.sent(group), "-inf", now - windowMs)
+          .pexpire(k.sent(group), windowMs * 2)
+          .exec();
+      }),
+    once: (name, ms) =>
+      guard(async () => (await redis.set(k.once(name), "1", "PX", ms, "NX")) === "OK"),
+    close: async () => undefined,
+  };
+  return store;
+}
