@@ -3,7 +3,12 @@
  * texts, reported with file, line, column, step and a hint how to fix it.
  */
 import { resolveTarget } from "../engine/advance.js";
-import { COMMON_BUTTONS, COMMON_KEYS } from "../i18n/common-keys.js";
+import {
+  COMMON_BUTTONS,
+  COMMON_KEYS,
+  COMMON_PLURALS,
+  type CommonKey,
+} from "../i18n/common-keys.js";
 import { createTexts } from "../i18n/texts.js";
 import {
   COMMON_NS,
@@ -69,6 +74,16 @@ interface RequiredText {
   readonly stepFacts?: readonly string[];
   /** Placeholders allowed besides facts and saved answers (common texts). */
   readonly allowedVars?: readonly string[];
+  /** A text with plural forms: `key` is the base, each language has `<key>_<form>`. */
+  readonly plural?: boolean;
+  /** For one plural form: the source text it is compared with. */
+  readonly sourceKey?: string;
+}
+
+/** The plural forms a language needs for a plural text (`one`, `other`; Arabic has six). */
+export function pluralForms(lang: string, withZero: boolean): string[] {
+  const categories: string[] = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+  return withZero && !categories.includes("zero") ? ["zero", ...categories] : categories;
 }
 
 /** Loads the content below `root` and checks it. */
@@ -642,6 +657,7 @@ function requiredTexts(content: Content): RequiredText[] {
     need: "required",
     isButton: COMMON_BUTTONS.has(key) || key.startsWith("nav.") || key.startsWith("answer."),
     allowedVars,
+    plural: COMMON_PLURALS.has(key as CommonKey),
   }));
   for (const topic of Object.keys(content.offices?.topics ?? {}))
     texts.push({ ns: OFFICES_NS, key: `topic.${topic}`, need: "required", isButton: true });
@@ -804,9 +820,18 @@ function checkTexts(
     let present = 0;
     let needed = 0;
     const missingFiles = new Set<string>();
+    const languageTexts = required.flatMap((text): RequiredText[] => {
+      if (!text.plural) return [text];
+      const withZero = lookup(source, text.ns, `${text.key}_zero`) !== undefined;
+      return pluralForms(lang, withZero).map((form) => {
+        const key = `${text.key}_${form}`;
+        const sourceKey = lookup(source, text.ns, key) === undefined ? `${text.key}_other` : key;
+        return { ...text, key, sourceKey, plural: false };
+      });
+    });
 
-    for (const text of required) {
-      const sourceText = lookup(source, text.ns, text.key);
+    for (const text of languageTexts) {
+      const sourceText = lookup(source, text.ns, text.sourceKey ?? text.key);
       if (text.need === "optional" && sourceText === undefined) continue;
       needed++;
       const file = `locales/${lang}/${text.ns}.json`;
@@ -888,10 +913,14 @@ function checkTexts(
           }
         }
       } else if (sourceText !== undefined) {
-        const expected = placeholdersOf(sourceText);
-        if (expected.join(",") !== placeholders.join(",")) {
-          const missing = expected.filter((p) => !placeholders.includes(p));
-          const extra = placeholders.filter((p) => !expected.includes(p));
+        // A plural form may leave out the number ("one request", Arabic's dual).
+        const counted = (names: string[]) =>
+          text.sourceKey ? names.filter((name) => name !== "count") : names;
+        const expected = counted(placeholdersOf(sourceText));
+        const actual = counted(placeholders);
+        if (expected.join(",") !== actual.join(",")) {
+          const missing = expected.filter((p) => !actual.includes(p));
+          const extra = actual.filter((p) => !expected.includes(p));
           problems.push(
             at({
               severity,
@@ -961,7 +990,7 @@ function checkTexts(
     }
 
     // Texts nobody uses.
-    const wanted = new Set(required.map((t) => `${t.ns}/${t.key}`));
+    const wanted = new Set(languageTexts.map((t) => `${t.ns}/${t.key}`));
     for (const [key, file] of content.sources.locales) {
       const [fileLang, ns] = key.split("/") as [string, string];
       const flow = content.flows.flows.get(ns);
@@ -995,12 +1024,14 @@ function checkTexts(
 
 /** The coverage table the checker prints, one row per language. */
 export function formatCoverage(rows: readonly CoverageRow[]): string {
-  const lines = ["language            status    texts        coverage"];
+  const label = (row: CoverageRow) => `${row.name} (${row.lang})`;
+  const width = Math.max(20, ...rows.map((row) => label(row).length + 2));
+  const lines = [`${"language".padEnd(width)}status    texts        coverage`];
   for (const row of rows) {
     const percent = row.required === 0 ? 100 : (row.present / row.required) * 100;
     const shown = percent === 100 ? "100%" : `${percent.toFixed(1)}%`;
     lines.push(
-      `${`${row.name} (${row.lang})`.padEnd(20)}${row.status.padEnd(10)}${`${row.present}/${row.required}`.padEnd(13)}${shown}`,
+      `${label(row).padEnd(width)}${row.status.padEnd(10)}${`${row.present}/${row.required}`.padEnd(13)}${shown}`,
     );
   }
   return lines.join("\n");

@@ -119,8 +119,9 @@ export function createHandoff(options: HandoffOptions) {
     const status = officeStatus(office, new Date(now()));
     const vars = { number: record.number, office: office.name };
     if (status.open) {
-      const position = (await cases.queuePosition(office.id, record.id)) ?? 1;
-      return parentText(parent.bundle, request.lang, "handoff.sent_open", { ...vars, position });
+      const ahead = ((await cases.queuePosition(office.id, record.id)) ?? 1) - 1;
+      const queue = parentText(parent.bundle, request.lang, "handoff.queue", { count: ahead });
+      return parentText(parent.bundle, request.lang, "handoff.sent_open", { ...vars, queue });
     }
     if (!status.next) return parentText(parent.bundle, request.lang, "handoff.sent_unknown", vars);
     const intl = parent.bundle.content.languages.get(request.lang)?.intl ?? "de-DE";

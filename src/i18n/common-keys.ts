@@ -50,7 +50,8 @@ export const COMMON_KEYS = {
   "handoff.change_contact": [],
   "handoff.cancel": [],
   "handoff.cancelled": [],
-  "handoff.sent_open": ["number", "office", "position"],
+  "handoff.sent_open": ["number", "office", "queue"],
+  "handoff.queue": ["count"],
   "handoff.sent_closed": ["number", "office", "next"],
   "handoff.sent_unknown": ["number", "office"],
   "handoff.open_notice": ["office"],
@@ -119,6 +120,12 @@ export const PERSON_COMMANDS = [
 ] as const;
 
 export type CommonKey = keyof typeof COMMON_KEYS;
+
+/**
+ * Common texts with plural forms (`<key>_one`, `<key>_other`, … as i18next resolves them by
+ * `count`): each language needs the forms its plural rules have, plus `_zero` where the source has it.
+ */
+export const COMMON_PLURALS: ReadonlySet<CommonKey> = new Set<CommonKey>(["handoff.queue"]);
 
 /** Common texts used as button labels (plain text, at most 64 characters). */
 export const COMMON_BUTTONS: ReadonlySet<string> = new Set([

@@ -25,6 +25,8 @@ export function formatFactValue(fact: Fact, intl: string): string {
           new Intl.NumberFormat(intl, {
             style: "currency",
             currency: "EUR",
+            // "€" in every language (Ukrainian would write "EUR"), as on German letters.
+            currencyDisplay: "narrowSymbol",
             minimumFractionDigits: cents ? 2 : 0,
             maximumFractionDigits: 2,
           }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkDirectory } from "../../src/flow-files/check.js";
 import { formatProblem } from "../../src/flow-files/problems.js";
-import { COMMON_KEYS } from "../../src/i18n/common-keys.js";
+import { COMMON_KEYS, COMMON_PLURALS } from "../../src/i18n/common-keys.js";
 import { createEmptyContentDir } from "../factories.js";
 
 const LANGUAGES = `de: { name: Deutsch, status: source, dir: ltr, intl: de-DE }
@@ -83,6 +83,9 @@ async function check(replace: Record<string, string> = {}, today = "2026-09-01")
   };
 }
 
+/** Common texts plus the fixture's 4 step texts; a plural text counts once per form (zero, one, other in German and English). */
+const REQUIRED_TEXTS = Object.keys(COMMON_KEYS).length + 2 * COMMON_PLURALS.size + 4;
+
 const withTexts = (lang: "de" | "en", texts: unknown) => ({
   [`locales/${lang}/main.json`]: JSON.stringify(texts, null, 2),
 });
@@ -95,7 +98,7 @@ describe("check:flows", () => {
       'flows/facts.yaml:8:1 warning fact "kindergeld" is not used by any step. List it under facts: of the step that relies on it, or remove it.',
     ]);
     // Every common text the code uses, plus the four texts of the fixture flow.
-    const required = Object.keys(COMMON_KEYS).length + 4;
+    const required = REQUIRED_TEXTS;
     expect(coverage.map((c) => [c.lang, c.present, c.required])).toEqual([
       ["de", required, required],
       ["en", required, required],
@@ -226,7 +229,7 @@ describe("check:flows", () => {
     expect(errors).toContain(
       'locales/en/main.json:4:5 error step "menu": the text "menu.choices.kita" is missing in English (en). Add the translation of: "Kita"',
     );
-    const required = Object.keys(COMMON_KEYS).length + 4;
+    const required = REQUIRED_TEXTS;
     expect(coverage.find((c) => c.lang === "en")).toMatchObject({
       present: required - 1,
       required,
@@ -244,6 +247,59 @@ describe("check:flows", () => {
     expect(beta.warnings).toContain(
       "locales/uk/common.json warning the text file is missing for Українська (uk). Create it with the same keys as locales/de/common.json.",
     );
+  });
+
+  it("requires the plural forms of each language (Arabic has six) and lets a form leave out the number", async () => {
+    const de = JSON.parse(await commonTexts("de"));
+    const ar = {
+      ...de,
+      handoff: {
+        ...de.handoff,
+        queue_zero: "أنت التالي.",
+        queue_one: "أمامك طلب واحد.",
+        queue_two: "أمامك طلبان.",
+        queue_few: "أمامك {{count}} طلبات.",
+        queue_many: "أمامك {{count}} طلبًا.",
+        queue_other: "أمامك {{count}} طلب.",
+      },
+    };
+    const languages = `${LANGUAGES}ar: { name: العربية, status: shipped, dir: rtl, intl: ar }\n`;
+    const complete = await check({
+      "locales/languages.yaml": languages,
+      "locales/ar/common.json": JSON.stringify(ar),
+      "locales/ar/main.json": JSON.stringify(TEXTS.de),
+    });
+    expect(complete.errors).toEqual([]);
+    expect(complete.coverage.find((c) => c.lang === "ar")).toMatchObject({
+      present: REQUIRED_TEXTS + 3,
+      required: REQUIRED_TEXTS + 3,
+    });
+
+    const { queue_two: _two, ...withoutDual } = ar.handoff;
+    const missing = await check({
+      "locales/languages.yaml": languages,
+      "locales/ar/common.json": JSON.stringify({ ...ar, handoff: withoutDual }),
+      "locales/ar/main.json": JSON.stringify(TEXTS.de),
+    });
+    expect(
+      missing.errors.some((e) =>
+        e.includes('the text "handoff.queue_two" is missing in العربية (ar)'),
+      ),
+    ).toBe(true);
+
+    const wrongName = await check({
+      "locales/languages.yaml": languages,
+      "locales/ar/common.json": JSON.stringify({
+        ...ar,
+        handoff: { ...ar.handoff, queue_few: "أمامك {{cuont}} طلبات." },
+      }),
+      "locales/ar/main.json": JSON.stringify(TEXTS.de),
+    });
+    expect(wrongName.errors).toEqual([
+      expect.stringMatching(
+        /^locales\/ar\/common\.json:\d+:\d+ error the placeholders differ from the source: \{\{cuont\}\} not in the source\./,
+      ),
+    ]);
   });
 
   it("warns about unused texts", async () => {

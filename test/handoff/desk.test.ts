@@ -100,7 +100,7 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     const parent = new Parent(d.api, { id: newUserId() });
     const sent = await openCase(parent);
     expect(sent.join("\n")).toMatch(
-      /Anfrage #\d+ ist bei Jugendamt Musterstadt\. Du bist Nummer 1/,
+      /Anfrage #\d+ ist bei Jugendamt Musterstadt\. Du bist als Nächstes dran/,
     );
 
     // A forum topic with the case card appears in the office group.
