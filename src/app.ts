@@ -24,7 +24,7 @@ import { formatProblem, sortProblems } from "./flow-files/problems.js";
 import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { startHttpServer } from "./server/http-server.js";
-import { createHandoff } from "./handoff/desk.js";
+import { createHandoff, type Handoff } from "./handoff/desk.js";
 import { createMemoryCaseStore } from "./handoff/memory-case-store.js";
 import { createRedisCaseStore } from "./handoff/redis-case-store.js";
 import { createMemoryStore } from "./storage/memory-store.js";
@@ -81,6 +81,8 @@ export interface RunningApp {
   readonly httpPort: number;
   readonly metrics: Metrics;
   readonly store: SessionStore;
+  /** The caseworker desk (its reminder and outbox steps can be run directly). */
+  readonly handoff: Handoff;
   stop(): Promise<void>;
 }
 
@@ -245,6 +247,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     httpPort: server.port,
     metrics,
     store,
+    handoff,
     async stop() {
       if (runner?.isRunning()) await runner.stop();
       handoff.stop();

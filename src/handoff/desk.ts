@@ -479,7 +479,7 @@ export function createHandoff(options: HandoffOptions) {
     for (const [group, lines] of byGroup) {
       await push(group, {
         type: "note",
-        html: `⏰ <b>${lines.length} Fall/Fälle noch nicht übernommen</b> (länger als ${options.reminderMinutes} Min.):\n${lines.slice(0, 40).join("\n")}`,
+        html: `⏰ <b>${lines.length === 1 ? "1 Fall" : `${lines.length} Fälle`} noch nicht übernommen</b> (länger als ${options.reminderMinutes} Min.):\n${lines.slice(0, 40).join("\n")}`,
       });
     }
   }

@@ -46,6 +46,8 @@ export interface StoredMessage {
   edited?: boolean;
   deleted?: boolean;
   is_topic_message?: boolean;
+  /** The message this one replies to (as Telegram delivers it). */
+  reply_to_message?: Json;
 }
 
 export interface RecordedCall {

@@ -32,7 +32,10 @@ interface Desk {
   harness: Harness;
   group: TgChat;
   caseworker: TgUser;
-  clock: { now: number };
+  /** Moves the desk's clock forward (it runs on from `at` in real time). */
+  advance(ms: number): void;
+  /** Stops the bot and starts a new process on the same Redis and Bot API. */
+  restart(): Promise<void>;
 }
 
 async function desk(
@@ -48,16 +51,31 @@ async function desk(
     is_forum: options.forum ?? true,
     members: { [CASEWORKER]: "member", [api.botUser.id]: "administrator" },
   });
-  const clock = { now: options.at ?? OPEN };
-  const harness = await startHarness({
-    emulator: api,
-    ...(redisUrl && { redisUrl }),
-    env: { CASEWORKER_CHAT_ID: String(group.id) },
-    now: () => clock.now,
-    ...(options.budget && { groupBudget: options.budget }),
-  });
-  cleanup.push(() => harness.stop());
-  return { api, harness, group, caseworker, clock };
+  const started = Date.now();
+  let offset = (options.at ?? OPEN) - started;
+  const start = () =>
+    startHarness({
+      emulator: api,
+      ...(redisUrl && { redisUrl }),
+      env: { CASEWORKER_CHAT_ID: String(group.id) },
+      now: () => Date.now() + offset,
+      ...(options.budget && { groupBudget: options.budget }),
+    });
+  const d: Desk = {
+    api,
+    harness: await start(),
+    group,
+    caseworker,
+    advance(ms) {
+      offset += ms;
+    },
+    async restart() {
+      await d.harness.stop();
+      d.harness = await start();
+    },
+  };
+  cleanup.push(() => d.harness.stop());
+  return d;
 }
 
 /** Walks a German parent from the childcare menu through the request form to "Send". */
@@ -85,6 +103,11 @@ async function caseThread(d: Desk): Promise<number> {
     d.api.callsOf("sendMessage").find((c) => Number(c.params.chat_id) === d.group.id),
   );
   return Number(card.params.message_thread_id);
+}
+
+/** Case cards delivered to the group. */
+function groupCards(d: Desk): number {
+  return d.api.botMessages(d.group.id).filter((m) => buttonsOf(m).length > 0).length;
 }
 
 function groupTexts(d: Desk, thread?: number): string[] {
@@ -205,4 +228,184 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     );
     expect(groupTexts(d).join("\n")).not.toContain("Kita-Platz für meine Tochter");
   });
+
+  it("a restart mid-case loses nothing: both directions keep working with the new process", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent);
+    const thread = await caseThread(d);
+    await d.restart();
+
+    parent.replies();
+    await d.api.sendText(d.caseworker, "Sind Sie noch da?", d.group, thread);
+    await d.api.waitFor(() => parent.messages.some((m) => textOf(m) === "Sind Sie noch da?"));
+    await parent.say("Ja, ich bin noch da.");
+    await d.api.waitFor(() => groupTexts(d, thread).includes("Ja, ich bin noch da."));
+    // The flows stay out of the way: the parent's text went to the office, not to the menu.
+    expect(parent.replies().map(textOf)).not.toContain(
+      "Das habe ich leider nicht verstanden. Bitte nutze die Knöpfe oder schreib /menu.",
+    );
+    expect(d.api.violations).toEqual([]);
+  });
+
+  it("two parents at once get two cases, and each answer reaches only its own parent", async () => {
+    const d = await desk();
+    const first = new Parent(d.api, { id: newUserId() });
+    const second = new Parent(d.api, { id: newUserId() });
+    const [a, b] = await Promise.all([
+      openCase(first, "Erste Anfrage: Kita-Gebühren"),
+      openCase(second, "Zweite Anfrage: Tagesmutter"),
+    ]);
+    const numbers = [a, b].map((sent) => Number(/Anfrage #(\d+)/.exec(sent.join("\n"))![1]));
+    expect(new Set(numbers).size).toBe(2);
+    await d.api.waitFor(() => d.api.callsOf("createForumTopic").length === 2);
+    const threadOf = async (text: string) => {
+      const card = await d.api.waitFor(() =>
+        d.api
+          .botMessages(d.group.id)
+          .find((m) => m.message_thread_id !== undefined && textOf(m).includes(text)),
+      );
+      return card.message_thread_id!;
+    };
+    const [firstThread, secondThread] = [
+      await threadOf("Erste Anfrage"),
+      await threadOf("Zweite Anfrage"),
+    ];
+    expect(firstThread).not.toBe(secondThread);
+
+    first.replies();
+    second.replies();
+    await d.api.sendText(d.caseworker, "Antwort an die zweite Person", d.group, secondThread);
+    await d.api.sendText(d.caseworker, "Antwort an die erste Person", d.group, firstThread);
+    await d.api.waitFor(() =>
+      first.messages.some((m) => textOf(m) === "Antwort an die erste Person"),
+    );
+    await d.api.waitFor(() =>
+      second.messages.some((m) => textOf(m) === "Antwort an die zweite Person"),
+    );
+    expect(first.replies().map(textOf)).not.toContain("Antwort an die zweite Person");
+    expect(second.replies().map(textOf)).not.toContain("Antwort an die erste Person");
+
+    await first.say("Danke von der ersten Person");
+    await d.api.waitFor(() => groupTexts(d, firstThread).includes("Danke von der ersten Person"));
+    expect(groupTexts(d, secondThread)).not.toContain("Danke von der ersten Person");
+  });
+
+  it("relays photos both ways", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent);
+    const thread = await caseThread(d);
+    const photo = (id: string) => [
+      { file_id: id, file_unique_id: `u-${id}`, width: 800, height: 600, file_size: 40_000 },
+    ];
+
+    await d.api.sendMessage(parent.user, { photo: photo("bescheid"), caption: "Mein Bescheid" });
+    const inTopic = await d.api.waitFor(() =>
+      d.api.botMessages(d.group.id, thread).find((m) => m.photo?.[0]?.file_id === "bescheid"),
+    );
+    expect(inTopic.caption).toBe("Mein Bescheid");
+
+    await d.api.sendMessage(d.caseworker, {
+      chat: d.group,
+      message_thread_id: thread,
+      is_topic_message: true,
+      photo: photo("formular"),
+      caption: "Bitte dieses Formular ausfüllen",
+    });
+    const atParent = await d.api.waitFor(() =>
+      parent.messages.find((m) => m.photo?.[0]?.file_id === "formular"),
+    );
+    expect(atParent.caption).toBe("Bitte dieses Formular ausfüllen");
+    expect(d.api.callsOf("copyMessage").length).toBe(2);
+    expect(d.api.violations).toEqual([]);
+  });
+
+  it("in a group without topics: a card per case, relay by replying to it", async () => {
+    const d = await desk({ forum: false });
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent, "Frage ohne Themen-Gruppe");
+    const card = await d.api.waitFor(() =>
+      d.api.botMessages(d.group.id).find((m) => textOf(m).includes("Frage ohne Themen-Gruppe")),
+    );
+    expect(d.api.callsOf("createForumTopic")).toEqual([]);
+    expect(card.message_thread_id).toBeUndefined();
+
+    // A message in the group that replies to nothing goes nowhere.
+    parent.replies();
+    await d.api.sendText(d.caseworker, "Allgemeine Notiz im Team", d.group);
+    const { html: _html, ...cardPayload } = card;
+    await d.api.sendMessage(d.caseworker, {
+      chat: d.group,
+      text: "Antwort per Reply auf die Karte",
+      reply_to_message: cardPayload,
+    });
+    await d.api.waitFor(() =>
+      parent.messages.some((m) => textOf(m) === "Antwort per Reply auf die Karte"),
+    );
+    expect(parent.replies().map(textOf)).not.toContain("Allgemeine Notiz im Team");
+
+    // The parent's answer lands in the group as a reply to the card.
+    await parent.say("Antwort der Eltern");
+    const relayed = await d.api.waitFor(() =>
+      d.api.callsOf("copyMessage").find((c) => Number(c.params.chat_id) === d.group.id),
+    );
+    expect(relayed.params.reply_parameters).toMatchObject({ message_id: card.message_id });
+    expect(d.api.violations).toEqual([]);
+  });
+
+  it("a case left unclaimed is reminded in its group; a claimed one is not", async () => {
+    const d = await desk();
+    const waiting = new Parent(d.api, { id: newUserId() });
+    const claimed = new Parent(d.api, { id: newUserId() });
+    await openCase(waiting, "Wartet auf jemanden");
+    await openCase(claimed, "Wird gleich übernommen");
+    await d.api.waitFor(() => d.api.callsOf("createForumTopic").length === 2);
+    const card = await d.api.waitFor(() =>
+      d.api.botMessages(d.group.id).find((m) => textOf(m).includes("Wird gleich übernommen")),
+    );
+    const claim = buttonsOf(card).find((b) => b.text.includes("Übernehmen"))!;
+    await d.api.tap(d.caseworker, card, claim.callback_data);
+    await d.api.waitFor(() => claimed.messages.some((m) => textOf(m).includes("kümmert sich")));
+
+    d.advance(31 * 60_000);
+    await d.harness.app.handoff.remind();
+    await d.harness.app.handoff.drain();
+    const reminder = await d.api.waitFor(() => groupTexts(d).find((t) => t.startsWith("⏰")));
+    expect(reminder).toMatch(/^⏰ 1 Fall noch nicht übernommen \(länger als 30 Min\.\)/);
+    expect(reminder).toMatch(/wartet seit 3\d Min\./);
+    const numberOf = (parent: Parent) =>
+      /Anfrage #(\d+)/.exec(parent.messages.map(textOf).join("\n"))![1];
+    expect(reminder).toContain(`#${numberOf(waiting)} `);
+    expect(reminder).not.toContain(`#${numberOf(claimed)} `);
+  });
+
+  it("50 cases in one minute: the group never gets more bot messages than its budget allows", async () => {
+    const budget = { max: 20, windowMs: 1_500 };
+    const d = await desk({ budget });
+    const parents = Array.from({ length: 50 }, () => new Parent(d.api, { id: newUserId() }));
+    for (let i = 0; i < parents.length; i += 10)
+      await Promise.all(parents.slice(i, i + 10).map((p, j) => openCase(p, `Anfrage ${i + j}`)));
+    await d.api.waitFor(
+      () => d.api.callsOf("createForumTopic").length === 50 && groupCards(d) === 50,
+      30_000,
+    );
+    // Every call that puts a message into the group, by the time the Bot API got it.
+    const times = d.api.calls
+      .filter(
+        (c) =>
+          Number(c.params.chat_id) === d.group.id &&
+          ["sendMessage", "copyMessage", "createForumTopic", "closeForumTopic"].includes(c.method),
+      )
+      .map((c) => c.at)
+      .sort((x, y) => x - y);
+    expect(times.length).toBeGreaterThanOrEqual(100);
+    // Allow the transport a little jitter between counting a message and its arrival.
+    const window = budget.windowMs - 250;
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + window).length;
+      expect(inWindow).toBeLessThanOrEqual(budget.max);
+    }
+    expect(d.api.violations).toEqual([]);
+  }, 60_000);
 });

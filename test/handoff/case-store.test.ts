@@ -1,0 +1,150 @@
+/** One contract, two case stores: Redis (real server) and memory behave the same. */
+import { randomInt } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import type { CaseStore, NewCase } from "../../src/handoff/case-store.js";
+import { createMemoryCaseStore } from "../../src/handoff/memory-case-store.js";
+import { createRedisCaseStore } from "../../src/handoff/redis-case-store.js";
+
+const redisUrl = inject("redisUrl");
+const clients: Redis[] = [];
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+});
+
+const NOW = Date.parse("2026-11-24T09:00:00Z");
+const DAY = 86_400;
+
+const factories: Array<[string, () => { store: CaseStore; prefix?: string; redis?: Redis }]> = [
+  ["memory", () => ({ store: createMemoryCaseStore(() => NOW) })],
+];
+if (redisUrl)
+  factories.push([
+    "redis",
+    () => {
+      const redis = new Redis(redisUrl);
+      clients.push(redis);
+      const prefix = `tc${randomInt(1e9)}:`;
+      return { store: createRedisCaseStore(redis, prefix), prefix, redis };
+    },
+  ]);
+
+function newCase(fields: Partial<NewCase> = {}): NewCase {
+  return {
+    office: "jugendamt",
+    parentChat: 4242,
+    lang: "uk",
+    topic: "childcare",
+    path: ["main.menu", "childcare.menu"],
+    answers: { child_age: 2, in_school: false },
+    message: "Потрібне місце в садку",
+    contact: "chat",
+    groupChat: -100123,
+    ...fields,
+  };
+}
+
+describe.each(factories)("case store (%s)", (_name, factory) => {
+  it("numbers cases per office and reads them back with all fields", async () => {
+    const { store } = factory();
+    const first = await store.create(newCase(), NOW, DAY);
+    const second = await store.create(newCase({ parentChat: 4343 }), NOW + 1, DAY);
+    const other = await store.create(newCase({ office: "jobcenter" }), NOW + 2, DAY);
+    expect([first.number, second.number, other.number]).toEqual([1, 2, 1]);
+    expect(await store.get(first.id)).toEqual({
+      ...newCase(),
+      id: first.id,
+      number: 1,
+      status: "open",
+      createdAt: NOW,
+    });
+    expect(await store.get("jugendamt:999")).toBeUndefined();
+  });
+
+  it("queues unclaimed cases, lets one caseworker claim, and ends a case once", async () => {
+    const { store } = factory();
+    const a = await store.create(newCase(), NOW, DAY);
+    const b = await store.create(newCase({ parentChat: 2 }), NOW + 60_000, DAY);
+    expect(await store.queuePosition("jugendamt", b.id)).toBe(2);
+    expect(await store.waiting("jugendamt", NOW + 30_000)).toEqual([a.id]);
+
+    expect(await store.claim(a.id, "Anna")).toBe(true);
+    expect(await store.claim(a.id, "Ben")).toBe(false);
+    expect((await store.get(a.id))?.claimedBy).toBe("Anna");
+    expect(await store.queuePosition("jugendamt", b.id)).toBe(1);
+    expect(await store.waiting("jugendamt", NOW + 120_000)).toEqual([b.id]);
+
+    expect(await store.end(a.id, "closed", NOW + 1, 30 * DAY)).toBe(true);
+    expect(await store.end(a.id, "withdrawn", NOW + 2, 30 * DAY)).toBe(false);
+    expect((await store.get(a.id))?.status).toBe("closed");
+    expect(await store.claim(b.id, "Anna")).toBe(true);
+  });
+
+  it("updates some fields without touching the others, and finds a case by topic or card", async () => {
+    const { store } = factory();
+    const record = await store.create(newCase(), NOW, DAY);
+    await store.update(record.id, { thread: 77, card: 78 });
+    await store.update(record.id, { greeted: 1 });
+    expect(await store.get(record.id)).toMatchObject({ thread: 77, card: 78, greeted: 1 });
+    await store.link(-100123, 77, record.id, DAY);
+    expect(await store.byRef(-100123, 77)).toBe(record.id);
+    expect(await store.byRef(-100123, 78)).toBeUndefined();
+    expect(await store.groupMessages(record.id)).toContain(77);
+
+    await store.remove(record.id);
+    expect(await store.get(record.id)).toBeUndefined();
+    expect(await store.byRef(-100123, 77)).toBeUndefined();
+    expect(await store.queuePosition("jugendamt", record.id)).toBeUndefined();
+  });
+
+  it("keeps the outbox in order per group and counts ratings per office", async () => {
+    const { store } = factory();
+    const group = -100000 - randomInt(1e6);
+    await store.push(group, { type: "open", caseId: "jugendamt:1" });
+    await store.push(group, { type: "note", html: "<b>x</b>" });
+    expect(await store.groupsWithJobs()).toContain(group);
+    expect(await store.peek(group)).toEqual({ type: "open", caseId: "jugendamt:1" });
+    await store.shift(group);
+    expect(await store.peek(group)).toEqual({ type: "note", html: "<b>x</b>" });
+    await store.shift(group);
+    expect(await store.peek(group)).toBeUndefined();
+
+    const token = await store.lockGroup(group, 5_000);
+    expect(token).toBeDefined();
+    expect(await store.lockGroup(group, 5_000)).toBeUndefined();
+    await store.unlockGroup(group, token!);
+    expect(await store.lockGroup(group, 5_000)).toBeDefined();
+
+    await store.recordSent(group, NOW, 60_000);
+    await store.recordSent(group, NOW + 1, 60_000);
+    expect(await store.sentSince(group, NOW - 60_000)).toBe(2);
+    expect(await store.sentSince(group, NOW)).toBe(1);
+
+    const office = `office${randomInt(1e9)}`;
+    await store.rate(office, 5);
+    await store.rate(office, 5);
+    await store.rate(office, 2);
+    expect(await store.ratings(office)).toEqual({ "2": 1, "5": 2 });
+  });
+
+  it("gives a periodic task to one caller at a time", async () => {
+    const { store } = factory();
+    const name = `task${randomInt(1e9)}`;
+    expect(await store.once(name, 10_000)).toBe(true);
+    expect(await store.once(name, 10_000)).toBe(false);
+  });
+
+  it.runIf(_name === "redis")("stores nothing without a time to live", async () => {
+    const { store, prefix, redis } = factory();
+    const record = await store.create(newCase(), NOW, DAY);
+    await store.link(-100123, 5, record.id, DAY);
+    await store.push(-100123, { type: "open", caseId: record.id });
+    await store.recordSent(-100123, NOW, 60_000);
+    await store.rate("jugendamt", 4);
+    await store.claim(record.id, "Anna");
+    await store.end(record.id, "closed", NOW, 30 * DAY);
+    const keys = await redis!.keys(`${prefix}*`);
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) expect(await redis!.ttl(key), key).toBeGreaterThan(0);
+  });
+});
