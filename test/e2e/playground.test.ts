@@ -64,7 +64,7 @@ async function send(text: string) {
   await page.click("#composer button");
 }
 
-const lastBot = () => page.locator(".msg.bot").last();
+const lastBot = () => page.locator("#chat .msg.bot").last();
 
 describe.runIf(hasChromium)("the playground in a browser", () => {
   it("shows the welcome and menu on opening, walks a childcare path by clicking, and shows the legal basis", async () => {
@@ -117,6 +117,52 @@ describe.runIf(hasChromium)("the playground in a browser", () => {
     await expect
       .poll(() => page.locator("#group-chat .msg").last().textContent())
       .toContain("Guten Morgen, Team!");
+  });
+
+  it("a parent asks for a person; the caseworker claims, answers and closes in the group; the parent rates", async () => {
+    // Messages between the panes pass the outbound throttle (about 1 a second per chat).
+    const SOON = { timeout: 10_000 };
+    const tap = (name: RegExp) => page.getByRole("button", { name }).last().click();
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("Kinderbetreuung");
+    await tap(/Kinderbetreuung/);
+    await tap(/Mit einem Menschen sprechen/);
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("Jugendamt Musterstadt");
+    await tap(/Ja, weitergeben/);
+    await tap(/Kita und Tagespflege/);
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("Schreib bitte kurz");
+    await send("Ich suche ab März einen Kita-Platz.");
+    await tap(/Hier im Chat/);
+    await tap(/Absenden/);
+    await expect.poll(() => lastBot().textContent(), SOON).toMatch(/Deine Anfrage #\d+ ist bei/);
+    const number = /#(\d+)/.exec((await lastBot().textContent())!)![1];
+
+    // The case topic with its card appears in the caseworker pane.
+    await page.click("button[data-tab=office]");
+    const topicButton = page.locator("#topics button", { hasText: `#${number} · Kita` });
+    await topicButton.click();
+    const card = page.locator("#group-chat .msg", {
+      hasText: "Ich suche ab März einen Kita-Platz.",
+    });
+    await expect.poll(() => card.count(), SOON).toBe(1);
+    await card.getByRole("button", { name: /Übernehmen/ }).click();
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("kümmert sich jetzt");
+
+    // The caseworker answers in the topic; the parent's reply comes back into it.
+    await page.fill("#group-message", "Gern, kommen Sie am Dienstag um 10 Uhr vorbei.");
+    await page.click("#group-composer button");
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("Dienstag um 10 Uhr");
+    await send("Danke, das passt!");
+    await expect
+      .poll(() => page.locator("#group-chat .msg").last().textContent(), SOON, SOON)
+      .toContain("Danke, das passt!");
+
+    // The caseworker closes; the parent rates.
+    await page.fill("#group-message", "/close");
+    await page.click("#group-composer button");
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("ist abgeschlossen");
+    await expect.poll(() => topicButton.textContent(), SOON).toContain("🔒");
+    await tap(/⭐⭐⭐⭐⭐/);
+    await expect.poll(() => lastBot().textContent(), SOON).toContain("Danke für deine Bewertung");
   });
 
   it("jumps to a step in another language", async () => {
