@@ -307,7 +307,20 @@ export function createHandoff(options: HandoffOptions) {
         for (;;) {
           const job = await cases.peek(group);
           if (!job) break;
-          const forum = await isForum(group);
+          const forum = await isForum(group).catch((error: unknown) => error);
+          if (typeof forum !== "boolean") {
+            // One unreachable group must not hold up the others.
+            const gone =
+              forum instanceof GrammyError && forum.error_code >= 400 && forum.error_code < 500;
+            logger.error(
+              { group, err: describe(forum) },
+              gone
+                ? "office group not reachable: its messages are dropped (is the bot still a member?)"
+                : "office group not reachable: will retry",
+            );
+            if (gone) await cases.shift(group);
+            break;
+          }
           const used = await cases.sentSince(group, now() - budget.windowMs);
           if (used + cost(job, forum) > budget.max) break;
           const result = await perform(group, job, forum);
@@ -461,12 +474,13 @@ export function createHandoff(options: HandoffOptions) {
     if (!list) return;
     const byGroup = new Map<number, string[]>();
     for (const office of list.offices.values()) {
-      const group = groupOf(office);
-      if (group === undefined || !officeStatus(office, new Date(now())).open) continue;
+      if (!officeStatus(office, new Date(now())).open) continue;
       const minutes = options.reminderMinutes;
       for (const id of await cases.waiting(office.id, now() - minutes * 60_000)) {
         const record = await cases.get(id);
         if (!record || record.status !== "open") continue;
+        // Reminded where the case is, even if the office has moved to another group since.
+        const group = record.groupChat;
         const waited = Math.round((now() - record.createdAt) / 60_000);
         const lines = byGroup.get(group) ?? [];
         lines.push(
@@ -507,10 +521,15 @@ export function createHandoff(options: HandoffOptions) {
           problems.push(
             `group ${group}: the bot is not an administrator there (it needs to be, to ${forum ? "open case topics" : "read replies"})`,
           );
-        } else if (forum && me.status === "administrator" && !me.can_manage_topics) {
-          problems.push(
-            `group ${group}: the bot lacks the right "Manage topics" (can_manage_topics)`,
-          );
+        } else if (me.status === "administrator") {
+          if (forum && !me.can_manage_topics)
+            problems.push(
+              `group ${group}: the bot lacks the right "Manage topics" (can_manage_topics)`,
+            );
+          if (!me.can_delete_messages)
+            problems.push(
+              `group ${group}: the bot lacks the right "Delete messages" (can_delete_messages), needed to erase a case the parent deletes`,
+            );
         }
         if (!forum)
           logger.info(

@@ -153,7 +153,7 @@ describe.runIf(hasChromium)("the playground in a browser", () => {
     await expect.poll(() => lastBot().textContent(), SOON).toContain("Dienstag um 10 Uhr");
     await send("Danke, das passt!");
     await expect
-      .poll(() => page.locator("#group-chat .msg").last().textContent(), SOON, SOON)
+      .poll(() => page.locator("#group-chat .msg").last().textContent(), SOON)
       .toContain("Danke, das passt!");
 
     // The caseworker closes; the parent rates.

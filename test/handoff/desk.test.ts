@@ -39,17 +39,24 @@ interface Desk {
 }
 
 async function desk(
-  options: { at?: number; forum?: boolean; budget?: { max: number; windowMs: number } } = {},
+  options: {
+    at?: number;
+    forum?: boolean;
+    budget?: { max: number; windowMs: number };
+    botStatus?: string;
+  } = {},
 ): Promise<Desk> {
   const api = await new BotApiEmulator().start();
   cleanup.push(() => api.stop());
+  // Every call of every test is checked against the Bot API spec.
+  cleanup.push(async () => expect(api.violations).toEqual([]));
   const caseworker = api.createUser({ id: CASEWORKER, first_name: "Anna", language_code: "de" });
   // A group of its own per test: tests share Redis, and with it each group's outbox and budget.
   const group = api.createGroup({
     id: nextGroup--,
     title: "Jugendamt Musterstadt",
     is_forum: options.forum ?? true,
-    members: { [CASEWORKER]: "member", [api.botUser.id]: "administrator" },
+    members: { [CASEWORKER]: "member", [api.botUser.id]: options.botStatus ?? "administrator" },
   });
   const started = Date.now();
   let offset = (options.at ?? OPEN) - started;
@@ -408,4 +415,14 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     }
     expect(d.api.violations).toEqual([]);
   }, 60_000);
+
+  it("at start-up, names what the bot lacks in an office group", async () => {
+    const d = await desk({ botStatus: "member" });
+    const problem = d.harness.logs
+      .map((line) => JSON.parse(line) as { msg: string; problem?: string })
+      .find((entry) => entry.msg === "handoff desk: office group not ready");
+    expect(problem?.problem).toBe(
+      `group ${d.group.id}: the bot is not an administrator there (it needs to be, to open case topics)`,
+    );
+  });
 });

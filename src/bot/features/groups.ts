@@ -26,6 +26,13 @@ export function createGroups(
     });
   });
   notPrivate.on("callback_query", (ctx) => ctx.answerCallbackQuery());
+  // Added to (or removed from) a group: say its id, which an office group's configuration needs.
+  notPrivate.on("my_chat_member", (ctx) => {
+    ctx.log.info(
+      { group: ctx.chat.id, status: ctx.myChatMember.new_chat_member.status },
+      "the bot's membership in a group changed; to use it as an office group, set CASEWORKER_CHAT_ID or an office's chat: to this group id",
+    );
+  });
   // Everything else in groups is not addressed to the bot: ignore it.
   notPrivate.use(() => undefined);
 
