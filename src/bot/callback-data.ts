@@ -5,7 +5,7 @@
  *
  *   1s<hash>.<index>   a choice or answer button of step <hash>
  *   1b / 1m            back / main menu
- *   1l<lang>           language picked
+ *   1l<lang> / 1l      language picked / show the language picker
  *   1dy / 1dn          delete confirmed / kept
  *   1p                 talk to a person
  *   (the handoff desk: 1i… request form, 1k/1z claim/close a case, 1r rating; see handoff/)
@@ -39,6 +39,8 @@ export function encodeCallback(action: CallbackAction): string {
       return `${VERSION}p`;
     case "language":
       return `${VERSION}l${action.lang}`;
+    case "languages":
+      return `${VERSION}l`;
     case "delete":
       return `${VERSION}d${action.confirm ? "y" : "n"}`;
     default: {
@@ -74,6 +76,7 @@ export function decodeCallback(
     case "p":
       return rest === "" ? { type: "person" } : undefined;
     case "l":
+      if (rest === "") return { type: "languages" };
       return /^[a-z]{2,3}(-[a-z]+)?$/.test(rest) ? { type: "language", lang: rest } : undefined;
     case "d":
       return rest === "y" || rest === "n" ? { type: "delete", confirm: rest === "y" } : undefined;

@@ -283,6 +283,10 @@ class Run {
         })),
         canGoBack,
         isMain: ref === this.mainRef,
+        offersPerson: step.choices.some(
+          (choice) =>
+            findStep(this.flows, resolveTarget(flow, choice.next))?.step.kind === "handoff",
+        ),
       });
     } else if (step.kind === "ask") {
       this.outputs.push({

@@ -79,6 +79,8 @@ export type Output =
       canGoBack: boolean;
       /** Whether this is the main menu itself. */
       isMain: boolean;
+      /** Whether one of the choices leads to a person (a handoff step). */
+      offersPerson: boolean;
     } & StepOutput)
   | ({
       type: "ask";

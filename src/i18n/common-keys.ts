@@ -8,6 +8,7 @@ export const COMMON_KEYS = {
   "answer.no": [],
   "nav.back": [],
   "nav.menu": [],
+  "nav.language": [],
   "invalid.integer": ["min", "max"],
   "invalid.yesno": [],
   "invalid.oneof": [],

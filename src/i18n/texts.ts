@@ -8,6 +8,7 @@ import type { Content } from "../flow-files/load.js";
 import { COMMON_NS } from "../flow-files/load.js";
 import type { Fact } from "../flow-files/schema.js";
 import type { CommonKey } from "./common-keys.js";
+import { isolateLeftToRight } from "./bidi.js";
 import { formatDate, formatFactValue } from "./format.js";
 
 /** Escapes a value for Telegram's HTML parse mode (it knows &lt; &gt; &amp; &quot;). */
@@ -16,6 +17,8 @@ export function escapeHtml(value: string): string {
     c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
   );
 }
+
+type Translate = (key: string, vars?: Readonly<Record<string, unknown>>) => string;
 
 export interface Texts {
   /** A flow or common text with answers and facts filled in; variables are HTML-escaped. */
@@ -51,11 +54,18 @@ export function createTexts(content: Content): Texts {
     interpolation: { escapeValue: true, escape: escapeHtml },
   });
 
-  const fixed = new Map<string, TFunction>();
+  /** Per language: i18next's text, with left-to-right fragments isolated in right-to-left languages. */
+  const fixed = new Map<string, Translate>();
   /** Per language, the formatted facts, for interpolation. */
   const factVars = new Map<string, Readonly<Record<string, string>>>();
   for (const [lang, language] of content.languages) {
-    fixed.set(lang, instance.getFixedT(lang));
+    const translate: TFunction = instance.getFixedT(lang);
+    fixed.set(
+      lang,
+      language.dir === "rtl"
+        ? (key, vars) => isolateLeftToRight(translate(key, vars ?? {}))
+        : (key, vars) => translate(key, vars ?? {}),
+    );
     const values: Record<string, string> = {};
     for (const [id, fact] of content.facts) {
       if (fact.value !== undefined) values[id] = formatFactValue(fact, language.intl);

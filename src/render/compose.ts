@@ -16,7 +16,8 @@ export type ButtonAction =
   | { type: "choose"; step: StepRef; index: number }
   | { type: "back" }
   | { type: "menu" }
-  | { type: "person" };
+  | { type: "person" }
+  | { type: "languages" };
 
 export interface ComposeOptions {
   /**
@@ -108,9 +109,13 @@ export function composeMessages(
           withFooter(texts, lang, texts.text(lang, output.text, output.vars), output.facts),
           rows(
             ...buttons,
-            // The main menu has its own "person" topic.
-            options.person && !output.isMain
+            // Unless the menu has a "person" choice of its own.
+            options.person && !output.offersPerson
               ? [{ label: texts.common(lang, "nav.person"), action: { type: "person" } }]
+              : [],
+            // The language can be changed from the main menu at any time (and with /language).
+            output.isMain
+              ? [{ label: texts.common(lang, "nav.language"), action: { type: "languages" } }]
               : [],
             navRow(texts, lang, output.canGoBack, !output.isMain),
           ),

@@ -239,7 +239,16 @@ describe("bad input", () => {
     const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "pl" });
     const replies = await parent.say("/start");
     expect(replies).toEqual(["🌐 Bitte wähle deine Sprache:"]);
-    expect(buttonsOf(parent.messages.at(-1)!).map((b) => b.text)).toEqual(["Deutsch", "English"]);
+    expect(buttonsOf(parent.messages.at(-1)!).map((b) => b.text)).toEqual([
+      "Deutsch",
+      "Einfach Deutsch",
+      "English",
+      "Українська",
+      "Русский",
+      "العربية",
+      "Türkçe",
+      "فارسی / دری",
+    ]);
     // One message: the confirmation, the welcome in the chosen language, and the menu.
     const after = await parent.tap("English");
     expect(after).toHaveLength(1);

@@ -31,6 +31,7 @@ describe("a German parent", () => {
       "💶 Geld und Unterstützung",
       "🏢 Wohin gehen? Was mitbringen?",
       "🙋 Mit einer Person sprechen",
+      "🌐 Sprache / Language",
     ]);
   });
 

@@ -125,7 +125,7 @@ describe.runIf(hasChromium)("the playground in a browser", () => {
     const tap = (name: RegExp) => page.getByRole("button", { name }).last().click();
     await expect.poll(() => lastBot().textContent(), SOON).toContain("Kinderbetreuung");
     await tap(/Kinderbetreuung/);
-    await tap(/Mit einem Menschen sprechen/);
+    await tap(/Mit einer Person sprechen/);
     await expect.poll(() => lastBot().textContent(), SOON).toContain("Jugendamt Musterstadt");
     await tap(/Ja, weitergeben/);
     await tap(/Kita und Tagespflege/);

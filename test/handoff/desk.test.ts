@@ -92,7 +92,7 @@ async function openCase(
 ): Promise<string[]> {
   await parent.say("/start");
   await parent.tap("Kinderbetreuung");
-  const consent = await parent.tap("Mit einem Menschen sprechen");
+  const consent = await parent.tap("Mit einer Person sprechen");
   expect(consent.join("\n")).toContain("Jugendamt Musterstadt");
   await parent.tap("Ja, weitergeben");
   await parent.tap("Kita und Tagespflege");
@@ -185,7 +185,7 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     const parent = new Parent(d.api, { id: newUserId() });
     await parent.say("/start");
     await parent.tap("Kinderbetreuung");
-    await parent.tap("Mit einem Menschen sprechen");
+    await parent.tap("Mit einer Person sprechen");
     const declined = (await parent.tap("Nein, lieber nicht")).join("\n");
     expect(declined).toContain("+49 30 1234 5600");
     expect(declined).toContain("Rathausplatz 1");

@@ -5,7 +5,7 @@
 import { Composer } from "grammy";
 import { decodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
-import { commonMessage, runEngine, sendCommon, welcome } from "../reply.js";
+import { commonMessage, runEngine, sendCommon, sendLanguagePicker, welcome } from "../reply.js";
 
 export function createCallbacks(
   onErase?: (ctx: BotContext) => Promise<void>,
@@ -31,6 +31,8 @@ export function createCallbacks(
       case "person":
         // Only without the handoff desk (it takes this button first): say how to reach an office.
         return sendCommon(ctx, "handoff.offline");
+      case "languages":
+        return sendLanguagePicker(ctx);
       case "language": {
         if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
         parent.session.lang = action.lang;
