@@ -119,6 +119,16 @@ describe.each(LANGUAGES)(
       expect(labels.at(-1)).toMatch(/^🌐 /);
     });
 
+    it("has the commands and the bot's description registered in that language", () => {
+      const commands = harness.emulator.commands.get(code);
+      expect(commands?.map((c) => c.command)).toContain("language");
+      expect(ownScript(code, commands!.map((c) => c.description).join(" "))).not.toBe("");
+      const description = harness.emulator
+        .callsOf("setMyDescription")
+        .find((c) => c.params.language_code === code);
+      expect(ownScript(code, String(description?.params.description))).toMatch(is);
+    });
+
     it("walks the childcare topic to the answer with its legal basis, and switches language mid-flow", async () => {
       const parent = new Parent(harness.emulator, { id: newUserId(), language_code: telegram });
       await parent.say("/start");
