@@ -31,7 +31,13 @@ const server = createServer((req, res) => {
       const params = JSON.parse(text);
       const chatId = Number(params.chat_id);
       const rows = params.reply_markup?.inline_keyboard;
-      if (rows) keyboards[chatId] = rows.flat().map((b) => b.callback_data);
+      // The load taps what both bots offer: the flows' menus, back and main menu. The language
+      // picker (1l), the request form for a person (1p, 1i…) are features the baseline lacks.
+      if (rows)
+        keyboards[chatId] = rows
+          .flat()
+          .map((b) => b.callback_data)
+          .filter((data) => !/^1[lpi]/.test(data));
       result = {
         message_id: messageId++,
         date: 0,

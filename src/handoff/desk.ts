@@ -15,16 +15,29 @@ import {
 import { Composer, GrammyError, type Api, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import type { Logger } from "pino";
-import { OFFICES_NS, topicAt, type Office, type Offices } from "../flow-files/offices.js";
+import {
+  OFFICES_NS,
+  officeFor,
+  topicAt,
+  type Office,
+  type Offices,
+} from "../flow-files/offices.js";
 import { escapeHtml } from "../i18n/texts.js";
 import { PERSON_COMMANDS, type CommonKey } from "../i18n/common-keys.js";
 import type { SessionStore } from "../storage/session-store.js";
 import type { ContentBundle, ContentSource } from "../bot/content-bundle.js";
 import { parentOf, type BotContext } from "../bot/context.js";
-import { commonMessage, runEngine } from "../bot/reply.js";
+import { commonMessage, runEngine, sendMessages } from "../bot/reply.js";
 import type { Case, CaseStore, GroupJob } from "./case-store.js";
 import { officeStatus } from "./hours.js";
-import { createIntake, INTAKE, INTAKE_PREFIX, type IntakeResult } from "./intake.js";
+import {
+  createIntake,
+  INTAKE,
+  INTAKE_PREFIX,
+  officeContacts,
+  type IntakeArgs,
+  type IntakeResult,
+} from "./intake.js";
 
 export interface HandoffOptions {
   readonly content: ContentSource;
@@ -558,14 +571,42 @@ export function createHandoff(options: HandoffOptions) {
     const [flow = "main", step = ""] = (at ?? "main.").split(".");
     const chosen =
       topic ?? (list && topicAt(list, flow, step)) ?? Object.keys(list?.topics ?? {})[0];
-    await ctx.conversation.exitAll();
-    await ctx.conversation.enter(INTAKE, {
+    // No office takes requests in Telegram (no group configured): the contacts, without a form.
+    if (groups().size === 0) {
+      const single = list && Object.keys(list.regions).length <= 1;
+      const office =
+        single && chosen
+          ? officeFor(list, service ?? list.topics[chosen]?.office ?? "", undefined)
+          : undefined;
+      const texts = parent.bundle.texts;
+      await sendMessages(ctx, [
+        {
+          html: office
+            ? texts.common(
+                parent.lang,
+                "handoff.unavailable",
+                officeContacts(parent.bundle, parent.lang, office),
+              )
+            : texts.common(parent.lang, "handoff.offline"),
+          buttons: [[{ label: texts.common(parent.lang, "nav.menu"), action: { type: "menu" } }]],
+        },
+      ]);
+      return;
+    }
+    const args: IntakeArgs = {
       lang: parent.lang,
       topic: chosen ?? "general",
       ...(service !== undefined && { service }),
       path: [...parent.session.e.hist, ...(at ? [at] : [])],
       answers: parent.session.e.a,
-    });
+    };
+    if ("conversation" in ctx && ctx.conversation) {
+      await ctx.conversation.exitAll();
+      await ctx.conversation.enter(INTAKE, args);
+      return;
+    }
+    opening.set(ctx, args);
+    await openFormFor(ctx, async () => undefined);
   }
 
   /** The open case of this parent, if any; an ended one is forgotten. */
@@ -578,31 +619,44 @@ export function createHandoff(options: HandoffOptions) {
     return undefined;
   }
 
-  const parents = new Composer<HandoffContext>();
-  parents.use(
-    conversations<BotContext, Context>({
-      storage: {
-        type: "context",
-        version: 1,
-        adapter: {
-          read: (ctx) => parentOf(ctx).session.i as never,
-          write: (ctx, state) => {
-            parentOf(ctx).session.i = state;
-          },
-          delete: (ctx) => {
-            delete parentOf(ctx).session.i;
+  // The request form runs in the conversations plugin, whose state lives in the session (`i`).
+  // The plugin is costly per update, so it runs only while a form is open or being opened.
+  const withConversations = () => {
+    const stack = new Composer<HandoffContext>();
+    stack.use(
+      conversations<BotContext, Context>({
+        storage: {
+          type: "context",
+          version: 1,
+          adapter: {
+            read: (ctx) => parentOf(ctx).session.i as never,
+            write: (ctx, state) => {
+              parentOf(ctx).session.i = state;
+            },
+            delete: (ctx) => {
+              delete parentOf(ctx).session.i;
+            },
           },
         },
-      },
-    }) as never,
-  );
+      }) as never,
+    );
+    stack.use(createConversation(intake, { id: INTAKE, maxMillisecondsToWait: DAY_MS }) as never);
+    return stack;
+  };
+  /** An open form takes the updates while it runs; commands and other buttons leave it. */
+  const openForm = withConversations().middleware();
+  /** Opens the form for an update that did not have one. */
+  const opening = new WeakMap<HandoffContext, IntakeArgs>();
+  const openingStack = withConversations();
+  openingStack.use((ctx) => ctx.conversation.enter(INTAKE, opening.get(ctx)!));
+  const openFormFor = openingStack.middleware();
+
+  const parents = new Composer<HandoffContext>();
   parents.use(async (ctx, next) => {
     parentOf(ctx).startHandoff = (topic, service) => startIntake(ctx, topic, service);
-    await next();
+    if (parentOf(ctx).session.i === undefined) return next();
+    await openForm(ctx, next);
   });
-
-  // The request form takes the updates while it runs; commands and other buttons leave it.
-  parents.use(createConversation(intake, { id: INTAKE, maxMillisecondsToWait: DAY_MS }) as never);
 
   // Commands about the open case.
   parents.command(["cancel", "menu", "start", "back", ...PERSON_COMMANDS], async (ctx, next) => {
@@ -625,7 +679,7 @@ export function createHandoff(options: HandoffOptions) {
       );
     }
     if ((PERSON_COMMANDS as readonly string[]).includes(command)) return startIntake(ctx);
-    await ctx.conversation.exitAll();
+    if ("conversation" in ctx && ctx.conversation) await ctx.conversation.exitAll();
     await next();
   });
 

@@ -14,7 +14,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { OFFICES_NS, officeFor, regionOf, type Office } from "../flow-files/offices.js";
 import type { CommonKey } from "../i18n/common-keys.js";
 import { escapeHtml } from "../i18n/texts.js";
-import type { ContentSource } from "../bot/content-bundle.js";
+import type { ContentBundle, ContentSource } from "../bot/content-bundle.js";
 import type { BotContext } from "../bot/context.js";
 import { describeHours } from "./hours.js";
 import type { Contact } from "./case-store.js";
@@ -66,6 +66,21 @@ export function normalizePhone(input: string): string | undefined {
 
 type Row = Array<[label: string, data: string]>;
 
+/** How to reach an office without the chat: its phone, address and hours, in the parent's language. */
+export function officeContacts(
+  bundle: ContentBundle,
+  lang: string,
+  office: Office,
+): Record<string, string> {
+  const intl = bundle.content.languages.get(lang)?.intl ?? "de-DE";
+  return {
+    office: office.name,
+    address: office.address,
+    phone: office.phone,
+    hours: describeHours(office, intl),
+  };
+}
+
 export function createIntake(deps: IntakeDeps) {
   return async function intake(
     conversation: Conversation<BotContext, Context>,
@@ -77,7 +92,6 @@ export function createIntake(deps: IntakeDeps) {
     const offices = bundle.content.offices;
     const t = (key: CommonKey, vars?: Record<string, string | number>) =>
       bundle.texts.common(args.lang, key, vars);
-    const intl = bundle.content.languages.get(args.lang)?.intl ?? "de-DE";
     const button = (key: CommonKey, code: string): [string, string] => [
       t(key),
       INTAKE_PREFIX + code,
@@ -93,12 +107,7 @@ export function createIntake(deps: IntakeDeps) {
         ...(inline_keyboard.length > 0 && { reply_markup: { inline_keyboard } }),
       });
     };
-    const contacts = (office: Office) => ({
-      office: office.name,
-      address: office.address,
-      phone: office.phone,
-      hours: describeHours(office, intl),
-    });
+    const contacts = (office: Office) => officeContacts(bundle, args.lang, office);
     const quit = async (): Promise<never> => {
       await send(t("handoff.cancelled"), [menuRow]);
       return conversation.halt();
@@ -159,16 +168,17 @@ export function createIntake(deps: IntakeDeps) {
     }
 
     const consent = async (to: Office): Promise<void> => {
+      // An office that takes no requests in Telegram: its contacts, without asking anything.
+      if (deps.groupOf(to) === undefined) {
+        await send(t("handoff.unavailable", contacts(to)), [menuRow]);
+        return conversation.halt();
+      }
       for (;;) {
         const answer = await ask(t("handoff.consent", { office: to.name }), [
           [button("handoff.consent_yes", "y"), button("handoff.consent_no", "n")],
         ]);
         if (answer.code === "n") {
           await send(t("handoff.declined", contacts(to)), [menuRow]);
-          return conversation.halt();
-        }
-        if (deps.groupOf(to) === undefined) {
-          await send(t("handoff.unavailable", contacts(to)), [menuRow]);
           return conversation.halt();
         }
         return;

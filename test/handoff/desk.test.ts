@@ -425,4 +425,22 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
       `group ${d.group.id}: the bot is not an administrator there (it needs to be, to open case topics)`,
     );
   });
+
+  it("without any office group, a parent asking for a person gets the office's contacts at once", async () => {
+    const api = await new BotApiEmulator().start();
+    cleanup.push(() => api.stop());
+    const harness = await startHarness({ emulator: api, ...(redisUrl && { redisUrl }) });
+    cleanup.push(() => harness.stop());
+    const parent = new Parent(api, { id: newUserId() });
+    await parent.say("/start");
+    await parent.tap("Kinderbetreuung");
+    const replies = (await parent.tap("Mit einer Person sprechen")).join("\n");
+    expect(replies).toContain("Jugendamt Musterstadt");
+    expect(replies).toContain("+49 30 1234 5600");
+    expect(replies).toContain("Rathausplatz 1");
+    expect(buttonsOf(parent.messages.at(-1)!).map((b) => b.text)).toEqual(["🏠 Hauptmenü"]);
+    expect(
+      api.callsOf("sendMessage").some((c) => String(c.params.text).includes("Einverstanden")),
+    ).toBe(false);
+  });
 });
