@@ -69,8 +69,19 @@ export function officeStatus(office: Pick<Office, "hours" | "closed">, now: Date
   return { open: false, next: undefined };
 }
 
-/** "Mo 08:00-12:00 · Di …" for texts that list the opening hours (German day names by default). */
+const described = new WeakMap<object, Map<string, string>>();
+
+/** "Mo 08:00-12:00 · Di …" for texts that list the opening hours, in the language's day names. */
 export function describeHours(office: Pick<Office, "hours">, locale: string): string {
+  // Offices are immutable per content version: describe each once per language.
+  let byLocale = described.get(office.hours);
+  if (!byLocale) described.set(office.hours, (byLocale = new Map()));
+  let text = byLocale.get(locale);
+  if (text === undefined) byLocale.set(locale, (text = describe(office, locale)));
+  return text;
+}
+
+function describe(office: Pick<Office, "hours">, locale: string): string {
   const monday = new Date(Date.UTC(2024, 0, 1, 12));
   const dayName = new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" });
   return WEEKDAYS.flatMap((day, i) => {
