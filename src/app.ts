@@ -25,6 +25,7 @@ import { COMMANDS } from "./i18n/common-keys.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { startHttpServer } from "./server/http-server.js";
 import { createHandoff, type Handoff } from "./handoff/desk.js";
+import { createMemoryUnansweredLog, createRedisUnansweredLog } from "./search/unanswered.js";
 import { createMemoryCaseStore } from "./handoff/memory-case-store.js";
 import { createRedisCaseStore } from "./handoff/redis-case-store.js";
 import { createMemoryStore } from "./storage/memory-store.js";
@@ -199,6 +200,11 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     ...(options.rateLimit && { rateLimit: options.rateLimit }),
     ...(options.devTools && { devTools: true }),
     handoff,
+    ...(config.logUnanswered && {
+      unanswered: store.client
+        ? createRedisUnansweredLog(store.client)
+        : createMemoryUnansweredLog(),
+    }),
   });
   await bot.init();
   await registerProfile(bot, content, logger);

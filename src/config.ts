@@ -51,6 +51,7 @@ const envSchema = z.object({
   CASE_REMINDER_MINUTES: optional(
     z.coerce.number({ error: "a whole number of minutes from 1 to 1440" }).int().min(1).max(1440),
   ),
+  SEARCH_LOG_UNANSWERED: optional(z.enum(["true", "false"], { error: "true or false" })),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` })),
   NODE_ENV: optional(z.string()),
   PRIVACY_CONTROLLER: optional(z.string().max(500)),
@@ -81,6 +82,8 @@ export interface Config {
   readonly caseTtlSeconds: number;
   /** Unclaimed this long, a case is reminded in its office group. */
   readonly caseReminderMinutes: number;
+  /** Keep questions the search could not answer (scrubbed, 30 days) for editors. */
+  readonly logUnanswered: boolean;
   readonly logLevel: LogLevel;
   readonly production: boolean;
   /** The directory holding `flows/` and `locales/`. */
@@ -159,6 +162,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     sessionTtlSeconds: (e.SESSION_TTL_DAYS ?? 30) * 86_400,
     caseTtlSeconds: (e.CASE_TTL_DAYS ?? 30) * 86_400,
     caseReminderMinutes: e.CASE_REMINDER_MINUTES ?? 30,
+    logUnanswered: e.SEARCH_LOG_UNANSWERED === "true",
     logLevel: e.LOG_LEVEL ?? "info",
     production: e.NODE_ENV === "production",
     contentDir: e.CONTENT_DIR ?? ".",

@@ -6,6 +6,7 @@ describe("parseConfig", () => {
     expect(parseConfig({})).toEqual({
       botToken: undefined,
       caseReminderMinutes: 30,
+      logUnanswered: false,
       caseTtlSeconds: 30 * 86_400,
       telegramApiRoot: "https://api.telegram.org",
       redisUrl: undefined,

@@ -8,6 +8,7 @@
  *   1l<lang> / 1l      language picked / show the language picker
  *   1dy / 1dn          delete confirmed / kept
  *   1p                 talk to a person
+ *   1j<hash>           open step <hash> (a search result)
  *   (the handoff desk: 1i… request form, 1k/1z claim/close a case, 1r rating; see handoff/)
  */
 import type { ButtonAction } from "../render/compose.js";
@@ -41,6 +42,8 @@ export function encodeCallback(action: CallbackAction): string {
       return `${VERSION}l${action.lang}`;
     case "languages":
       return `${VERSION}l`;
+    case "jump":
+      return `${VERSION}j${stepHash(action.step)}`;
     case "delete":
       return `${VERSION}d${action.confirm ? "y" : "n"}`;
     default: {
@@ -68,6 +71,11 @@ export function decodeCallback(
       if (!match) return undefined;
       const step = steps.get(match[1]!);
       return step === undefined ? "outdated" : { type: "choose", step, index: Number(match[2]) };
+    }
+    case "j": {
+      if (!/^[0-9a-z]{1,7}$/.test(rest)) return undefined;
+      const step = steps.get(rest);
+      return step === undefined ? "outdated" : { type: "jump", step };
     }
     case "b":
       return rest === "" ? { type: "back" } : undefined;

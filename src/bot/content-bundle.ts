@@ -4,11 +4,14 @@
  */
 import type { Content } from "../flow-files/load.js";
 import { createTexts, type Texts } from "../i18n/texts.js";
+import { createSearch, type Search } from "../search/search.js";
 import { stepHash } from "./callback-data.js";
 
 export interface ContentBundle {
   readonly content: Content;
   readonly texts: Texts;
+  /** Free-text questions → steps, every language indexed up front. */
+  readonly search: Search;
   /** Step hash → `flow.step`, for callback data. */
   readonly steps: ReadonlyMap<string, string>;
   readonly languages: ReadonlySet<string>;
@@ -26,9 +29,13 @@ export function createContentBundle(content: Content): ContentBundle {
       steps.set(hash, ref);
     }
   }
+  const texts = createTexts(content);
+  const search = createSearch(content, texts);
+  search.warm();
   return {
     content,
-    texts: createTexts(content),
+    texts,
+    search,
     steps,
     languages: new Set(content.languages.keys()),
   };

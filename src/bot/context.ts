@@ -16,6 +16,8 @@ export interface ParentState {
   erase: boolean;
   /** Opens the request form for a person (set when the handoff desk runs). */
   startHandoff?: (topic?: string, service?: string) => Promise<void>;
+  /** Keeps a question the search could not answer (only when the operator turned that on). */
+  onUnanswered?: (question: string) => Promise<void>;
 }
 
 export interface BotFlavor {

@@ -20,6 +20,7 @@ import { createMessages } from "./features/messages.js";
 import { createSessionGate } from "./features/session-gate.js";
 import { telegramLanguage } from "../i18n/negotiate.js";
 import type { Handoff } from "../handoff/desk.js";
+import type { UnansweredLog } from "../search/unanswered.js";
 
 export interface BotDeps {
   readonly token: string;
@@ -43,6 +44,8 @@ export interface BotDeps {
   readonly devTools?: boolean;
   /** The caseworker desk: request form, cases, relay (absent: parents get the offices' contacts). */
   readonly handoff?: Handoff;
+  /** Keeps questions the search could not answer (the operator's choice; off by default). */
+  readonly unanswered?: UnansweredLog;
 }
 
 /** Generous for people, tight for floods: 40 updates a minute per chat. */
@@ -140,6 +143,18 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       rateLimit: deps.rateLimit ?? DEFAULT_RATE_LIMIT,
     }),
   );
+
+  const unanswered = deps.unanswered;
+  if (unanswered)
+    bot.use((ctx, next) => {
+      const parent = ctx.parent;
+      if (parent)
+        parent.onUnanswered = (question) =>
+          unanswered.record(parent.lang, question).catch((error: unknown) => {
+            ctx.log.warn({ err: String(error) }, "could not keep an unanswered question");
+          });
+      return next();
+    });
 
   // 5. Features, in order: the handoff (request form, open case), commands, button taps, typed
   //    text and other messages.

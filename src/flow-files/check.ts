@@ -2,7 +2,8 @@
  * The checker behind `npm run check:flows`: everything an editor can get wrong in flows, facts and
  * texts, reported with file, line, column, step and a hint how to fix it.
  */
-import { resolveTarget } from "../engine/advance.js";
+import { findStep, resolveTarget } from "../engine/advance.js";
+import { EMERGENCY_STEP } from "../search/emergency.js";
 import {
   COMMON_BUTTONS,
   COMMON_KEYS,
@@ -100,6 +101,17 @@ export function checkContent(content: Content, options: CheckOptions = {}): Chec
   const vars = checkFlows(content, problems);
   checkFacts(content, today, problems);
   checkHandoffs(content, problems);
+  // (Content without that flow at all, such as a small test set, has no emergency page to keep.)
+  if (
+    content.flows.flows.has(EMERGENCY_STEP.split(".")[0]!) &&
+    !findStep(content.flows, EMERGENCY_STEP)
+  )
+    problems.push({
+      severity: "error",
+      file: `flows/${EMERGENCY_STEP.split(".")[0]}.yaml`,
+      message: `the step "${EMERGENCY_STEP}" is missing: the bot shows it (with the emergency numbers) when a message sounds like an emergency.`,
+      hint: "Keep a step with that name that lists the emergency numbers.",
+    });
   const coverage = checkTexts(content, vars, problems);
   return { problems, coverage };
 }
@@ -999,8 +1011,23 @@ function checkTexts(
         (flow && content.sources.declaredSteps.get(ns)?.size !== flow.steps.size)
       )
         continue;
-      for (const textKey of flat.get(key)?.keys() ?? []) {
+      for (const [textKey, value] of flat.get(key) ?? []) {
         if (wanted.has(`${ns}/${textKey}`)) continue;
+        // Search keywords of a step: the language's own words, not a translation of the source's.
+        const keywordsOf = /^([^.]+)\.keywords$/.exec(textKey)?.[1];
+        if (flow && keywordsOf !== undefined && flow.steps.has(keywordsOf)) {
+          if (/<[a-z/]/i.test(value) || value.length > 1000)
+            problems.push({
+              severity: "error",
+              file: file.file,
+              position: file.position(textKey.split("."), "key"),
+              flow: ns,
+              step: keywordsOf,
+              message:
+                "search keywords are plain words separated by commas (no HTML, at most 1000 characters).",
+            });
+          continue;
+        }
         const candidates = required.filter((t) => t.ns === ns).map((t) => t.key);
         problems.push({
           severity: "warning",

@@ -21,6 +21,12 @@ export const COMMON_KEYS = {
   "footer.legal": ["basis", "date"],
   "footer.expired": ["date"],
   "search.fallback": [],
+  "search.did_you_mean": [],
+  "search.nothing": [],
+  /** Comma-separated phrases: a message with all words of one of them is an emergency. */
+  "search.emergency_words": [],
+  /** Comma-separated phrases: a message with all words of one of them asks for a person. */
+  "search.person_words": [],
   "handoff.offline": [],
   "end.default": [],
   "nav.person": [],

@@ -17,7 +17,9 @@ export type ButtonAction =
   | { type: "back" }
   | { type: "menu" }
   | { type: "person" }
-  | { type: "languages" };
+  | { type: "languages" }
+  /** Opens a step directly ("Did you mean …?" after a typed question). */
+  | { type: "jump"; step: StepRef };
 
 export interface ComposeOptions {
   /**

@@ -33,6 +33,8 @@ export function createCallbacks(
         return sendCommon(ctx, "handoff.offline");
       case "languages":
         return sendLanguagePicker(ctx);
+      case "jump":
+        return runEngine(ctx, { type: "jump", step: action.step });
       case "language": {
         if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
         parent.session.lang = action.lang;

@@ -8,8 +8,10 @@ import type { Input } from "../../engine/types.js";
 import { composeMessages, joinTextOnly } from "../../render/compose.js";
 import { parentOf, type BotContext, type ParentState } from "../context.js";
 import {
+  askForPerson,
   commonMessage,
   runEngine,
+  showEmergency,
   sendCommon,
   sendLanguagePicker,
   sendMessages,
@@ -56,6 +58,10 @@ export function createMessages(): Composer<BotContext> {
       // An unknown command: the menu helps more than a search for "/foo".
       return runEngine(ctx, { type: "start" }, greeting);
     }
+    // Emergencies and requests for a person come first, even in the middle of a question.
+    const urgent = text.length >= 4 ? parent.bundle.search.urgent(parent.lang, text) : undefined;
+    if (urgent === "emergency") return showEmergency(ctx, greeting);
+    if (urgent === "person") return askForPerson(ctx, greeting);
     const tapped = typedButton(parent, text);
     if (tapped) return runEngine(ctx, tapped, greeting);
     const atQuestion =
