@@ -27,6 +27,8 @@ export const COMMON_KEYS = {
   "search.emergency_words": [],
   /** Comma-separated phrases: a message with all words of one of them asks for a person. */
   "search.person_words": [],
+  /** Comma-separated phrases of topics the bot has no pages for (divorce, driving licence…). */
+  "search.other_topics_words": [],
   "handoff.offline": [],
   "end.default": [],
   "nav.person": [],

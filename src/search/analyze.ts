@@ -25,12 +25,21 @@ export interface Analyzer {
   terms(text: string): string[];
   /** One word as a search term, or `undefined` for a function word. */
   term(word: string): string | undefined;
+  /** Per meaningful word of a text: the word and its search terms (two spellings in Turkish). */
+  wordTerms(text: string): Array<{ word: string; terms: string[] }>;
   /** Every word of a text, function words included, as typed (folded) and stemmed (for phrases). */
   words(text: string): Word[];
 }
 
-/** A word; apostrophes inside it belong to it (Ukrainian б'є, English don't). */
-const WORD = /[\p{L}\p{N}§]+(?:['’ʼ][\p{L}]+)*/gu;
+/**
+ * A word: letters (apostrophes inside belong to it: Ukrainian б'є, Turkish Kita'ya), or a number
+ * ("3jährige" is 3 + jährige).
+ */
+const WORD = /\p{N}+|[\p{L}\p{M}\u200c§]+(?:['’ʼ][\p{L}\p{M}]+)*/gu;
+/** BuT, KiZ, UV, BAB: abbreviations are never function words ("but" is, in English). */
+const ABBREVIATION = /^(?:\p{Lu}{2,5}|\p{Lu}\p{Ll}?\p{Lu}\p{L}?)$/u;
+/** Languages whose apostrophe starts an ending or a contraction: Kita'ya → Kita, kid's → kid. */
+const CUT_AT_APOSTROPHE = new Set(["tr", "de", "en"]);
 const TAG = /<[^>]*>|&[a-z]+;|&#\d+;/gi;
 
 /** Letters folded after stemming, so that typing without diacritics still matches. */
@@ -96,20 +105,43 @@ export function analyzerFor(lang: string): Analyzer {
     const stemmed = latin && !LATIN_SCRIPT.has(base) ? german(lowered) : stem(lowered);
     return stemmed.replace(FOLDABLE, (c) => FOLD[c] ?? c);
   };
-  const normalizeWord = (word: string) => lower(word.normalize("NFKC")).replace(/[’ʼ]/g, "'");
+  const normalizeWord = (word: string) =>
+    lower(word.normalize("NFKC"))
+      .replace(/[’ʼ]/g, "'")
+      // Arabic-Indic and Persian digits as the digits of the texts (٤, ۴ → 4).
+      .replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) & 0xf));
   const term = (word: string): string | undefined => {
-    const lowered = normalizeWord(word);
-    if (stop.has(lowered) || (lowered.length < 2 && !/\d/.test(lowered))) return undefined;
+    let lowered = normalizeWord(word);
+    if (stop.has(lowered) && !ABBREVIATION.test(word)) return undefined;
+    if (CUT_AT_APOSTROPHE.has(base)) lowered = lowered.split("'")[0]!;
+    if (lowered.length < 2 && !/\d/.test(lowered)) return undefined;
+    if (stop.has(lowered) && !ABBREVIATION.test(word)) return undefined;
     return stemWord(lowered);
+  };
+  /** Turkish typed with or without its letters stems differently (parası → paras, parasi): both. */
+  const variants = (word: string): string[] => {
+    const main = term(word);
+    if (main === undefined) return [];
+    if (base !== "tr") return [main];
+    const plain = normalizeWord(word)
+      .split("'")[0]!
+      .replace(FOLDABLE, (c) => FOLD[c] ?? c);
+    const other = stemWord(plain);
+    return other === main ? [main] : [main, other];
   };
   analyzer = {
     base,
     term,
     terms(text) {
       const out: string[] = [];
+      for (const match of text.replace(TAG, " ").matchAll(WORD)) out.push(...variants(match[0]));
+      return out;
+    },
+    wordTerms(text) {
+      const out: Array<{ word: string; terms: string[] }> = [];
       for (const match of text.replace(TAG, " ").matchAll(WORD)) {
-        const t = term(match[0]);
-        if (t) out.push(t);
+        const terms = variants(match[0]);
+        if (terms.length > 0) out.push({ word: match[0], terms });
       }
       return out;
     },

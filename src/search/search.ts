@@ -53,7 +53,7 @@ const POLICY = {
   /** …and matches at least this share of the question's words. */
   winnerCoverage: 0.5,
   /** Anything matching less than this share of the words is no answer at all… */
-  minCoverage: 0.34,
+  minCoverage: 0.4,
   /** …and so is a best score this low (a typo-tolerant match of one common word). */
   minScore: 10,
   /** Offered alternatives score at least this share of the best. */
@@ -82,6 +82,8 @@ interface LanguageIndex {
   readonly vocabulary: Vocabulary;
   readonly emergency: readonly Word[][];
   readonly person: readonly Word[][];
+  /** Topics without pages: a question about them gets an honest "no answer", not a near miss. */
+  readonly otherTopics: readonly Word[][];
 }
 
 const STRIP = /<[^>]*>|&[a-z]+;/gi;
@@ -221,6 +223,7 @@ export function createSearch(content: Content, texts: Texts): Search {
           ? []
           : phrases(german, raw(content, source, COMMON_NS, "search.emergency_words"))),
       ],
+      otherTopics: phrases(analyzer, common("search.other_topics_words")),
       person: [
         ...phrases(analyzer, common("search.person_words")),
         ...(lang === source
@@ -236,24 +239,32 @@ export function createSearch(content: Content, texts: Texts): Search {
     return found;
   };
 
-  /** The question's terms; a German compound not in the index is split into known parts. */
-  const queryTerms = (at: LanguageIndex, question: string): string[] => {
+  /**
+   * The question's words, each as its search terms: its stem; the parts of a German compound the
+   * index does not know as a whole ("kitaplatz" → kita, platz); in English and Turkish, a German
+   * office word's German stem.
+   */
+  const queryWords = (at: LanguageIndex, question: string): string[][] => {
     const german = analyzerFor(source);
-    const terms = new Set<string>();
-    for (const term of [
-      ...at.analyzer.terms(question),
-      ...(at.analyzer.base === "de" ? [] : latinTerms(german, question)),
-    ]) {
-      terms.add(term);
-      if (at.vocabulary.has(term) || term.length < 7 || !/^[a-z]+$/.test(term)) continue;
-      for (const part of splitCompound(term, at.vocabulary)) terms.add(part);
-    }
-    return [...terms];
+    return at.analyzer.wordTerms(question).map(({ word, terms }) => {
+      const out = new Set(terms);
+      if (terms.some((term) => at.vocabulary.has(term))) return [...out];
+      for (const term of terms)
+        if (term.length >= 7 && /^[a-z]+$/.test(term))
+          for (const part of splitCompound(term, at.vocabulary)) out.add(part);
+      // A German office word in an English or Turkish question ("Gebühren", "Kindergeld'i").
+      if (at.analyzer.base !== "de" && /^\p{Script=Latin}+$/u.test(word)) {
+        const germanTerm = german.term(word);
+        if (germanTerm && at.vocabulary.has(germanTerm)) out.add(germanTerm);
+      }
+      return [...out];
+    });
   };
 
   const rank = (lang: string, question: string): Hit[] => {
     const at = indexFor(lang);
-    const terms = queryTerms(at, question);
+    const words = queryWords(at, question);
+    const terms = [...new Set(words.flat())];
     if (terms.length === 0) return [];
     const results: SearchResult[] = at.index.search(terms.join(" "), {
       boost: BOOST,
@@ -263,18 +274,25 @@ export function createSearch(content: Content, texts: Texts): Search {
       fuzzy: (term) => (term.length >= 5 && !at.vocabulary.has(term) ? 1 : false),
     });
     // Words the index knows count fully; unknown words (names, filler) count half.
-    const known = terms.filter(
-      (t) => at.vocabulary.has(t) || (t.length >= 4 && at.vocabulary.hasPrefix(t)),
-    ).length;
-    const words = Math.max(1, known + 0.5 * (terms.length - known));
+    const isKnown = (t: string) =>
+      at.vocabulary.has(t) || (t.length >= 4 && at.vocabulary.hasPrefix(t));
+    const weights = words.map((group) => (group.some(isKnown) ? 1 : 0.5));
+    const total = Math.max(
+      1,
+      weights.reduce((a, b) => a + b, 0),
+    );
     return results.map((result) => {
       const doc = at.docs[result.id as number]!;
-      const matched = new Set(result.queryTerms).size;
+      const matched = new Set(result.queryTerms);
+      const covered = words.reduce(
+        (sum, group, i) => sum + (group.some((t) => matched.has(t)) ? weights[i]! : 0),
+        0,
+      );
       return {
         step: doc.step,
         score: Math.round(result.score * 100) / 100,
         title: doc.title,
-        coverage: Math.min(1, matched / words),
+        coverage: Math.min(1, covered / total),
       };
     });
   };
@@ -298,10 +316,14 @@ export function createSearch(content: Content, texts: Texts): Search {
     },
     documents: (lang) => indexFor(lang).docs,
     ask(lang, question) {
+      const at = indexFor(lang);
       const kind = urgent(lang, question);
       if (kind) return { kind };
       const hits = rank(lang, question);
       const [best, second] = hits;
+      const words = at.analyzer.words(question);
+      if (at.otherTopics.some((phrase) => contains(words, phrase)) && (best?.coverage ?? 0) < 0.8)
+        return { kind: "none", hits };
       if (!best || best.coverage < POLICY.minCoverage || best.score < POLICY.minScore)
         return { kind: "none", hits };
       if (
@@ -318,11 +340,6 @@ export function createSearch(content: Content, texts: Texts): Search {
       return { kind: "choices", hits: close };
     },
   };
-}
-
-/** Latin words of a question in another script, as German terms ("кіта Kita" → kita). */
-function latinTerms(german: Analyzer, question: string): string[] {
-  return [...question.matchAll(/[\p{Script=Latin}]{2,}/gu)].flatMap((m) => german.terms(m[0]));
 }
 
 /** The index's terms, sorted, to look up whole terms and prefixes fast. */

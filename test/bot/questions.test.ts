@@ -41,7 +41,7 @@ describe("a typed question", () => {
     ["en", "who pays for my kid's school trip?", "§ 28 Abs. 2 SGB II", /trip/i],
     ["uk", "скільки зараз платять кіндергельд на одну дитину?", "§ 66 Abs. 1 EStG", /Kindergeld/],
     ["ru", "сколько сейчас платят детские деньги (Kindergeld)?", "§ 66 Abs. 1 EStG", /Kindergeld/],
-    ["ar", "كم مبلغ الكيندرغيلد للطفل الواحد؟", "§ 66 Abs. 1 EStG", /Kindergeld/],
+    ["ar", "مين بيدفع رحلة المدرسة لابني؟", "§ 28 Abs. 2 SGB II", /رحل/],
     ["tr", "cocuk parasi kindergeld ne kadar", "§ 66 Abs. 1 EStG", /Kindergeld/],
   ])(
     "[%s] is answered with the right step and its legal basis",
