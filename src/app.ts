@@ -256,7 +256,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     handoff,
     async stop() {
       if (runner?.isRunning()) await runner.stop();
-      handoff.stop();
+      await handoff.stop();
       await server.close();
       await store.close();
       logger.info("bot stopped");

@@ -289,13 +289,17 @@ export function createHandoff(options: HandoffOptions) {
     kick();
   }
 
+  /** The drain in progress, so that stopping can wait for it (and its group lock) to end. */
+  let inFlight: Promise<void> = Promise.resolve();
+  let stopped = false;
   function kick(): void {
+    if (stopped) return;
     if (draining) {
       again = true;
       return;
     }
     draining = true;
-    void drain()
+    inFlight = drain()
       .catch((error: unknown) => logger.warn({ err: describe(error) }, "outbox drain failed"))
       .finally(() => {
         draining = false;
@@ -903,8 +907,11 @@ export function createHandoff(options: HandoffOptions) {
       timer.unref();
       kick();
     },
-    stop(): void {
+    /** Stops the timers and waits for a drain in progress, so no group stays locked. */
+    async stop(): Promise<void> {
+      stopped = true;
       if (timer) clearInterval(timer);
+      await inFlight;
     },
   };
 }
