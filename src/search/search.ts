@@ -115,11 +115,11 @@ function phrases(analyzer: Analyzer, list: string | undefined): Word[][] {
  * A phrase word matches a typed word with the same stem, or that starts with it as typed (Turkish
  * and German endings: "öldür" → "öldürecek"), or that has one typo in it.
  */
-function wordMatches(phrase: Word, typed: Word): boolean {
+function wordMatches(phrase: Word, typed: Word, typos = true): boolean {
   if (typed.raw === phrase.raw) return true;
   if (phrase.stem.length >= 3 && typed.stem === phrase.stem) return true;
   if (phrase.raw.length >= 4 && typed.raw.startsWith(phrase.raw)) return true;
-  return phrase.raw.length >= 6 && withinOneEdit(phrase.raw, typed.raw);
+  return typos && phrase.raw.length >= 6 && withinOneEdit(phrase.raw, typed.raw);
 }
 
 function withinOneEdit(a: string, b: string): boolean {
@@ -297,8 +297,8 @@ export function createSearch(content: Content, texts: Texts): Search {
     });
   };
 
-  const contains = (question: Word[], phrase: Word[]) =>
-    phrase.every((word) => question.some((typed) => wordMatches(word, typed)));
+  const contains = (question: Word[], phrase: Word[], typos = true) =>
+    phrase.every((word) => question.some((typed) => wordMatches(word, typed, typos)));
 
   const urgent: Search["urgent"] = (lang, question) => {
     const at = indexFor(lang);
@@ -322,7 +322,10 @@ export function createSearch(content: Content, texts: Texts): Search {
       const hits = rank(lang, question);
       const [best, second] = hits;
       const words = at.analyzer.words(question);
-      if (at.otherTopics.some((phrase) => contains(words, phrase)) && (best?.coverage ?? 0) < 0.8)
+      if (
+        at.otherTopics.some((phrase) => contains(words, phrase, false)) &&
+        (best?.coverage ?? 0) < 0.8
+      )
         return { kind: "none", hits };
       if (!best || best.coverage < POLICY.minCoverage || best.score < POLICY.minScore)
         return { kind: "none", hits };

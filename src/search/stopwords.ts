@@ -10,14 +10,15 @@ const lists: Record<string, string> = {
     möchten gibt es was wer wie wo wann warum wieso weshalb welche welcher welches ob dass wenn
     weil als mit von zu zum zur für auf an in im ins am bei aus nach über unter vor um bis durch
     so da dann denn hier dort sehr mal bitte hallo hi guten tag danke ja nein gerne man mehr etwas
-    jetzt schon immer nicht nichts nich nen nem ne beim vom ab wieviel gibts is isses krieg kriege
+    jetzt schon immer nicht nichts nich nen nem ne beim vom ab gibts is isses hab fur krieg kriege
     mach mache machen grad gerade halt eh`,
   en: `the a an and or but also only i you he she it we they me him her us them my your his its our
     their is am are was were be been being do does did have has had can could will would shall
     should may might must what who how where when why which whether that this these those if
     because as with of to for on at in into from by about over under than then there here so very
     please hi hello thanks yes no get got any some there's i'm don't can't what's whats im dont
-    cant pls plz u ur`,
+    cant pls plz u ur isn't isnt hasn't hasnt doesn't doesnt didn't didnt won't wont haven't
+    aren't wasn't`,
   uk: `і й та а але або чи що як де коли чому хто який яка яке які це цей ця ці той та то ж же б би
     я ти він вона воно ми ви вони мене тебе мені тобі нас вас мій моя моє мої твій твоя твоє твої
     є був була було були буде бути в у на з із до від для про по за під над при через без
