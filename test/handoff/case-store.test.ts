@@ -133,9 +133,11 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
     expect(await store.once(name, 10_000)).toBe(true);
     expect(await store.once(name, 10_000)).toBe(false);
   });
+});
 
-  it.runIf(_name === "redis")("stores nothing without a time to live", async () => {
-    const { store, prefix, redis } = factory();
+describe.runIf(redisUrl)("case store in Redis", () => {
+  it("stores nothing without a time to live", async () => {
+    const { store, prefix, redis } = factories.find(([name]) => name === "redis")![1]();
     const record = await store.create(newCase(), NOW, DAY);
     await store.link(-100123, 5, record.id, DAY);
     await store.push(-100123, { type: "open", caseId: record.id });
