@@ -3,28 +3,19 @@
  * first message, can walk a topic to an answer with its legal basis, and can switch mid-flow
  * without losing the place. Languages are told apart by their own letters, not only their script.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { matchLanguage, negotiateLanguage } from "../../src/i18n/negotiate.js";
 import type { StoredMessage } from "../../src/telegram-api/emulator.js";
 import {
   buttonsOf,
   newUserId,
   Parent,
-  startHarness,
   textOf,
-  type Harness,
+  botForFile,
+  LANGUAGE_BUTTONS,
 } from "../support/bot-harness.js";
 
-const redisUrl = inject("redisUrl");
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness(redisUrl ? { redisUrl } : {});
-});
-afterAll(() => harness.stop());
-afterEach(() => {
-  expect(harness.emulator.violations).toEqual([]);
-});
+const bot = botForFile();
 
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 const ARABIC = /\p{Script=Arabic}/u;
@@ -56,7 +47,7 @@ async function tapAt(parent: Parent, message: StoredMessage, index: number): Pro
   const button = buttonsOf(message)[index];
   if (!button) throw new Error(`no button ${index}`);
   parent.replies();
-  await harness.emulator.tap(parent.user, message, button.callback_data);
+  await bot().emulator.tap(parent.user, message, button.callback_data);
   return parent.replies().map(textOf);
 }
 
@@ -107,7 +98,7 @@ describe.each(LANGUAGES)(
   "a parent whose Telegram speaks $code",
   ({ code, telegram, is, isNot }) => {
     it("is welcomed and shown the menu in that language from the first message", async () => {
-      const parent = new Parent(harness.emulator, { id: newUserId(), language_code: telegram });
+      const parent = new Parent(bot().emulator, { id: newUserId(), language_code: telegram });
       const replies = (await parent.say("/start")).join("\n");
       const own = ownScript(code, replies);
       expect(own).toMatch(is);
@@ -120,17 +111,17 @@ describe.each(LANGUAGES)(
     });
 
     it("has the commands and the bot's description registered in that language", () => {
-      const commands = harness.emulator.commands.get(code);
+      const commands = bot().emulator.commands.get(code);
       expect(commands?.map((c) => c.command)).toContain("language");
       expect(ownScript(code, commands!.map((c) => c.description).join(" "))).not.toBe("");
-      const description = harness.emulator
-        .callsOf("setMyDescription")
+      const description = bot()
+        .emulator.callsOf("setMyDescription")
         .find((c) => c.params.language_code === code);
       expect(ownScript(code, String(description?.params.description))).toMatch(is);
     });
 
     it("walks the childcare topic to the answer with its legal basis, and switches language mid-flow", async () => {
-      const parent = new Parent(harness.emulator, { id: newUserId(), language_code: telegram });
+      const parent = new Parent(bot().emulator, { id: newUserId(), language_code: telegram });
       await parent.say("/start");
       await tapAt(parent, parent.messages.at(-1)!, 0); // childcare
       const question = (await tapAt(parent, parent.messages.at(-1)!, 0)).join("\n"); // right to a place
@@ -155,23 +146,14 @@ describe.each(LANGUAGES)(
 
 describe("Einfach Deutsch", () => {
   it("is offered by the main menu's language button and speaks in short sentences", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "de" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
     await parent.say("/start");
     await parent.tap("Kinderbetreuung");
     await parent.tap("Anspruch auf einen Platz");
     await parent.say("/menu");
     await parent.tap("🌐");
     const picker = parent.messages.at(-1)!;
-    expect(buttonsOf(picker).map((b) => b.text)).toEqual([
-      "Deutsch",
-      "Einfach Deutsch",
-      "English",
-      "Українська",
-      "Русский",
-      "العربية",
-      "Türkçe",
-      "فارسی / دری",
-    ]);
+    expect(buttonsOf(picker).map((b) => b.text)).toEqual(LANGUAGE_BUTTONS);
     const menu = (await parent.tap("Einfach Deutsch")).join("\n");
     expect(menu).toMatch(/^✅ /);
     // Short sentences: no sentence of the menu text is longer than 15 words.

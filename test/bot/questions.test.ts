@@ -3,29 +3,13 @@
  * language, emergency numbers first, a person on request, "did you mean" buttons that work, and an
  * honest "no answer" instead of a guess. Nothing of the question reaches the logs.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  buttonsOf,
-  newUserId,
-  Parent,
-  startHarness,
-  textOf,
-  type Harness,
-} from "../support/bot-harness.js";
+import { describe, expect, it } from "vitest";
+import { buttonsOf, newUserId, Parent, textOf, botForFile } from "../support/bot-harness.js";
 
-const redisUrl = inject("redisUrl");
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness(redisUrl ? { redisUrl } : {});
-});
-afterAll(() => harness.stop());
-afterEach(() => {
-  expect(harness.emulator.violations).toEqual([]);
-});
+const bot = botForFile();
 
 async function parentIn(lang: string): Promise<Parent> {
-  const parent = new Parent(harness.emulator, { id: newUserId(), language_code: lang });
+  const parent = new Parent(bot().emulator, { id: newUserId(), language_code: lang });
   await parent.say("/start");
   return parent;
 }
@@ -112,7 +96,7 @@ describe("a typed question", () => {
   it("keeps the question out of the logs", async () => {
     const parent = await parentIn("de");
     await parent.say("Wer bezahlt die Nachhilfe für Sofiia?");
-    expect(harness.logs.join("\n")).not.toContain("Sofiia");
-    expect(harness.logs.join("\n")).not.toContain("Nachhilfe");
+    expect(bot().logs.join("\n")).not.toContain("Sofiia");
+    expect(bot().logs.join("\n")).not.toContain("Nachhilfe");
   });
 });

@@ -1,22 +1,12 @@
 /** A parent in Telegram, end to end: the real bot, real Redis, the Bot API emulator. */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { newUserId, Parent, startHarness, type Harness } from "../support/bot-harness.js";
+import { describe, expect, it } from "vitest";
+import { newUserId, Parent, botForFile } from "../support/bot-harness.js";
 
-const redisUrl = inject("redisUrl");
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness(redisUrl ? { redisUrl } : {});
-});
-afterAll(() => harness.stop());
-afterEach(() => {
-  // Nothing the bot sent may break the Bot API spec.
-  expect(harness.emulator.violations).toEqual([]);
-});
+const bot = botForFile();
 
 describe("a German parent", () => {
   it("gets the welcome with the assistant notice, the privacy summary and the menu", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "de" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
     const replies = await parent.say("/start");
     expect(replies[0]).toContain("automatischer Assistent");
     expect(replies[0]).toContain("kein Mensch und keine Behörde");
@@ -36,7 +26,7 @@ describe("a German parent", () => {
   });
 
   it("walks the childcare topic by buttons and typing, and sees the legal basis", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "de-DE" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "de-DE" });
     await parent.say("/start");
     expect((await parent.tap("Kinderbetreuung")).join("\n")).toContain("Was möchtest du wissen?");
     expect((await parent.tap("Anspruch auf einen Platz")).join("\n")).toContain(
@@ -50,7 +40,7 @@ describe("a German parent", () => {
   });
 
   it("walks every topic of the main menu to an answer with its legal basis", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "de" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
     await parent.say("/start");
     for (const topic of [
       "Kinderbetreuung",
@@ -74,7 +64,11 @@ describe("a German parent", () => {
   });
 
   it("registers localized commands and descriptions", () => {
-    expect(harness.emulator.commands.get("de")?.map((c) => c.command)).toEqual([
+    expect(
+      bot()
+        .emulator.commands.get("de")
+        ?.map((c) => c.command),
+    ).toEqual([
       "start",
       "menu",
       "back",
@@ -86,15 +80,17 @@ describe("a German parent", () => {
       "cancel",
     ]);
     expect(
-      harness.emulator.commands.get("en")?.find((c) => c.command === "delete")?.description,
+      bot()
+        .emulator.commands.get("en")
+        ?.find((c) => c.command === "delete")?.description,
     ).toBe("Delete all my data");
-    expect(harness.emulator.callsOf("setMyDescription").length).toBeGreaterThanOrEqual(3);
+    expect(bot().emulator.callsOf("setMyDescription").length).toBeGreaterThanOrEqual(3);
   });
 });
 
 describe("an English parent", () => {
   it("is answered in English and walks the money topic to Kindergeld", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "en" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "en" });
     const replies = await parent.say("/start");
     expect(replies[0]).toContain("automated assistant");
     expect((await parent.tap("Money and support")).join("\n")).toContain("Money");
@@ -108,7 +104,7 @@ describe("an English parent", () => {
   });
 
   it("opens a topic from a deep link", async () => {
-    const parent = new Parent(harness.emulator, { id: newUserId(), language_code: "en" });
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "en" });
     const replies = await parent.say("/start money");
     expect(replies.at(-1)).toContain("Money");
   });

@@ -3,6 +3,7 @@
  * memory), webhook or polling. Parents are driven through the emulator, like Telegram would.
  */
 import { Writable } from "node:stream";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { startBotApp, type RunningApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
@@ -159,3 +160,32 @@ let nextId = 10_000 + Math.floor(Math.random() * 1_000_000) * 10;
 export function newUserId(): number {
   return nextId++;
 }
+
+/**
+ * One bot for a whole test file on the test Redis (memory without it): started before the tests,
+ * stopped after them, and after each test nothing it sent may break the Bot API spec.
+ */
+export function botForFile(): () => Harness {
+  const redisUrl = inject("redisUrl");
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(redisUrl ? { redisUrl } : {});
+  });
+  afterAll(() => harness?.stop());
+  afterEach(() => {
+    expect(harness!.emulator.violations).toEqual([]);
+  });
+  return () => harness!;
+}
+
+/** The language picker's buttons: every shipped language, named in itself. */
+export const LANGUAGE_BUTTONS = [
+  "Deutsch",
+  "Einfach Deutsch",
+  "English",
+  "Українська",
+  "Русский",
+  "العربية",
+  "Türkçe",
+  "فارسی / دری",
+];
