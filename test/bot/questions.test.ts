@@ -99,4 +99,14 @@ describe("a typed question", () => {
     expect(bot().logs.join("\n")).not.toContain("Sofiia");
     expect(bot().logs.join("\n")).not.toContain("Nachhilfe");
   });
+
+  it("as the very first message gets the welcome and then its answer", async () => {
+    const parent = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
+    const replies = (await parent.say("Wer bezahlt die Klassenfahrt?")).join("\n");
+    expect(replies).toContain("automatischer Assistent");
+    expect(replies).toContain("§ 28 Abs. 2 SGB II");
+    // A greeting has no answer: the welcome and the menu.
+    const other = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
+    expect((await other.say("Hallo")).join("\n")).toContain("Wobei kann ich dir helfen?");
+  });
 });

@@ -67,7 +67,13 @@ export function createMessages(): Composer<BotContext> {
     const atQuestion =
       parent.session.e.at !== null &&
       findStep(parent.bundle.content.flows, parent.session.e.at)?.step.kind === "ask";
-    if (greeting.length > 0 && !atQuestion) return runEngine(ctx, { type: "start" }, greeting);
+    // A first message: the welcome, then the answer to it if there is one ("Hallo" gets the menu).
+    if (
+      greeting.length > 0 &&
+      !atQuestion &&
+      parent.bundle.search.ask(parent.lang, text).kind === "none"
+    )
+      return runEngine(ctx, { type: "start" }, greeting);
     return runEngine(ctx, { type: "text", value: text }, greeting);
   });
 
