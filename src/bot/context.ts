@@ -1,5 +1,6 @@
 /** The context every feature sees: grammY's, plus the parent's session and a per-update logger. */
 import type { Context } from "grammy";
+import type { Answer } from "../search/search.js";
 import type { Logger } from "pino";
 import type { Session } from "./session.js";
 import type { ContentBundle } from "./content-bundle.js";
@@ -16,6 +17,8 @@ export interface ParentState {
   erase: boolean;
   /** Opens the request form for a person (set when the handoff desk runs). */
   startHandoff?: (topic?: string, service?: string) => Promise<void>;
+  /** The search's answer to this update's text, once looked up (so it is looked up once). */
+  searched?: { readonly question: string; readonly answer: Answer };
   /** Keeps a question the search could not answer (only when the operator turned that on). */
   onUnanswered?: (question: string) => Promise<void>;
 }

@@ -99,7 +99,8 @@ export async function askForPerson(
 
 /**
  * A typed question that answers no open question: one clear answer is shown; several close ones
- * are offered as buttons; nothing good is said honestly, with the menu and a person.
+ * are offered as buttons; nothing good is said honestly, with the menu and a person. Emergencies
+ * and requests for a person were recognised before (the message handler checks every text).
  */
 async function answerQuestion(
   ctx: BotContext,
@@ -107,7 +108,10 @@ async function answerQuestion(
   before: readonly ChatMessage[],
 ): Promise<void> {
   const parent = parentOf(ctx);
-  const answer = parent.bundle.search.ask(parent.lang, question);
+  const answer =
+    parent.searched?.question === question
+      ? parent.searched.answer
+      : parent.bundle.search.answer(parent.lang, question);
   // The kind and the step only: never the question itself.
   ctx.log.info(
     { search: answer.kind, ...(answer.kind === "answer" && { step: answer.step }) },

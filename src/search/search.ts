@@ -38,6 +38,8 @@ export interface Search {
   ask(lang: string, question: string): Answer;
   /** The ranking with scores (for editors: `npm run ask`). */
   rank(lang: string, question: string): Hit[];
+  /** The answer from the pages alone (the caller has already checked `urgent`). */
+  answer(lang: string, question: string): Answer;
   /** An emergency or a request for a person, recognised before anything else (even mid-question). */
   urgent(lang: string, question: string): "emergency" | "person" | undefined;
   /** Builds every language's index now (at start and on reload, not on a parent's first question). */
@@ -308,39 +310,42 @@ export function createSearch(content: Content, texts: Texts): Search {
     return undefined;
   };
 
+  const answer: Search["answer"] = (lang, question) => {
+    const at = indexFor(lang);
+    const hits = rank(lang, question);
+    const [best, second] = hits;
+    const words = at.analyzer.words(question);
+    if (
+      at.otherTopics.some((phrase) => contains(words, phrase, false)) &&
+      (best?.coverage ?? 0) < 0.8
+    )
+      return { kind: "none", hits };
+    if (!best || best.coverage < POLICY.minCoverage || best.score < POLICY.minScore)
+      return { kind: "none", hits };
+    if (
+      best.coverage >= POLICY.winnerCoverage &&
+      (!second || best.score >= second.score * POLICY.lead)
+    )
+      return { kind: "answer", step: best.step, hits };
+    const close = hits
+      .filter(
+        (hit) => hit.score >= best.score * POLICY.closeShare && hit.coverage >= POLICY.minCoverage,
+      )
+      .slice(0, POLICY.maxChoices);
+    return { kind: "choices", hits: close };
+  };
+
   return {
     rank,
     urgent,
+    answer,
     warm() {
       for (const lang of content.languages.keys()) indexFor(lang);
     },
     documents: (lang) => indexFor(lang).docs,
     ask(lang, question) {
-      const at = indexFor(lang);
       const kind = urgent(lang, question);
-      if (kind) return { kind };
-      const hits = rank(lang, question);
-      const [best, second] = hits;
-      const words = at.analyzer.words(question);
-      if (
-        at.otherTopics.some((phrase) => contains(words, phrase, false)) &&
-        (best?.coverage ?? 0) < 0.8
-      )
-        return { kind: "none", hits };
-      if (!best || best.coverage < POLICY.minCoverage || best.score < POLICY.minScore)
-        return { kind: "none", hits };
-      if (
-        best.coverage >= POLICY.winnerCoverage &&
-        (!second || best.score >= second.score * POLICY.lead)
-      )
-        return { kind: "answer", step: best.step, hits };
-      const close = hits
-        .filter(
-          (hit) =>
-            hit.score >= best.score * POLICY.closeShare && hit.coverage >= POLICY.minCoverage,
-        )
-        .slice(0, POLICY.maxChoices);
-      return { kind: "choices", hits: close };
+      return kind ? { kind } : answer(lang, question);
     },
   };
 }

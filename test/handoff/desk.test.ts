@@ -112,6 +112,13 @@ async function caseThread(d: Desk): Promise<number> {
   return Number(card.params.message_thread_id);
 }
 
+/** The labels of the buttons under the parent's newest message, in one line. */
+function lastButtons(parent: Parent): string {
+  return buttonsOf(parent.messages.at(-1)!)
+    .map((b) => b.text)
+    .join(" ");
+}
+
 /** Case cards delivered to the group. */
 function groupCards(d: Desk): number {
   return d.api.botMessages(d.group.id).filter((m) => buttonsOf(m).length > 0).length;
@@ -172,11 +179,7 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     expect(thanks.join("\n")).toContain("Danke für deine Bewertung");
     // After the case the flows answer again.
     await parent.say("/menu");
-    expect(
-      buttonsOf(parent.messages.at(-1)!)
-        .map((b) => b.text)
-        .join(" "),
-    ).toContain("Kinderbetreuung");
+    expect(lastButtons(parent)).toContain("Kinderbetreuung");
     expect(d.api.violations).toEqual([]);
   });
 
@@ -191,11 +194,7 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     expect(declined).toContain("Rathausplatz 1");
     expect(declined).toMatch(/Di 08:00–12:00, 14:00–16:00/);
     await parent.tap("Hauptmenü");
-    expect(
-      buttonsOf(parent.messages.at(-1)!)
-        .map((b) => b.text)
-        .join(" "),
-    ).toContain("Kinderbetreuung");
+    expect(lastButtons(parent)).toContain("Kinderbetreuung");
     await new Promise((r) => setTimeout(r, 200));
     expect(d.api.callsOf("createForumTopic")).toEqual([]);
     expect(d.api.botMessages(d.group.id)).toEqual([]);

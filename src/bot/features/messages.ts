@@ -59,7 +59,7 @@ export function createMessages(): Composer<BotContext> {
       return runEngine(ctx, { type: "start" }, greeting);
     }
     // Emergencies and requests for a person come first, even in the middle of a question.
-    const urgent = text.length >= 4 ? parent.bundle.search.urgent(parent.lang, text) : undefined;
+    const urgent = parent.bundle.search.urgent(parent.lang, text);
     if (urgent === "emergency") return showEmergency(ctx, greeting);
     if (urgent === "person") return askForPerson(ctx, greeting);
     const tapped = typedButton(parent, text);
@@ -68,12 +68,11 @@ export function createMessages(): Composer<BotContext> {
       parent.session.e.at !== null &&
       findStep(parent.bundle.content.flows, parent.session.e.at)?.step.kind === "ask";
     // A first message: the welcome, then the answer to it if there is one ("Hallo" gets the menu).
-    if (
-      greeting.length > 0 &&
-      !atQuestion &&
-      parent.bundle.search.ask(parent.lang, text).kind === "none"
-    )
-      return runEngine(ctx, { type: "start" }, greeting);
+    if (greeting.length > 0 && !atQuestion) {
+      parent.searched = { question: text, answer: parent.bundle.search.answer(parent.lang, text) };
+      if (parent.searched.answer.kind === "none")
+        return runEngine(ctx, { type: "start" }, greeting);
+    }
     return runEngine(ctx, { type: "text", value: text }, greeting);
   });
 
