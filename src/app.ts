@@ -231,7 +231,13 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
             webhook: {
               path: new URL(config.webhook.url).pathname,
               secret: config.webhook.secret,
-              handle: (update: unknown) => bot.handleUpdate(update as never),
+              handle: async (update: unknown) => {
+                let reply: string | undefined;
+                await bot.handleUpdate(update as never, {
+                  send: (payload: string) => void (reply = payload),
+                });
+                return reply;
+              },
             },
           }),
         });

@@ -66,7 +66,14 @@ function markBlockedChats(store: SessionStore, ttlSeconds: number, logger: Logge
 
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
-    client: { apiRoot: deps.apiRoot, fetch: createTransport() as unknown as typeof fetch },
+    client: {
+      apiRoot: deps.apiRoot,
+      fetch: createTransport() as unknown as typeof fetch,
+      // In webhook mode the answer to a button tap rides on the webhook's HTTP response, sent when
+      // the update is handled: one request to Telegram less per tap, and its result (always
+      // `true`) is never needed.
+      canUseWebhookReply: (method) => method === "answerCallbackQuery",
+    },
     ...(deps.botInfo && { botInfo: deps.botInfo }),
   });
 

@@ -18,7 +18,11 @@ export interface HttpServerOptions {
   readonly webhook?: {
     readonly path: string;
     readonly secret: string;
-    readonly handle: (update: unknown) => Promise<void>;
+    /**
+     * Handles one update; what it returns is the webhook reply: one Bot API call (JSON with
+     * `method`) that Telegram performs when it reads the response, saving a request.
+     */
+    readonly handle: (update: unknown) => Promise<string | undefined>;
   };
 }
 
@@ -84,12 +88,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           return respond(response, 400, "not an update");
         }
         // The bot's error boundary answers the parent; a failure here must not make Telegram resend forever.
-        await hook
-          .handle(update)
-          .catch((error: unknown) =>
-            options.logger.error({ err: String(error) }, "webhook update failed"),
-          );
-        respond(response, 200, "");
+        const reply = await hook.handle(update).catch((error: unknown) => {
+          options.logger.error({ err: String(error) }, "webhook update failed");
+          return undefined;
+        });
+        if (reply === undefined) respond(response, 200, "");
+        else respond(response, 200, reply, "application/json");
       })();
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));

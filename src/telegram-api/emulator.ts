@@ -55,6 +55,8 @@ export interface RecordedCall {
   readonly params: Json;
   readonly at: number;
   readonly violations: readonly string[];
+  /** How the bot made the call: a request to the Bot API, or in the response to a webhook update. */
+  readonly via: "request" | "webhook reply";
 }
 
 export interface Fault {
@@ -323,8 +325,14 @@ export class BotApiEmulator extends EventEmitter {
         },
         body: JSON.stringify(update),
       });
-      await response.arrayBuffer();
+      const body = await response.text();
       if (!response.ok) this.emit("webhook-error", response.status);
+      // A webhook reply: one call in the response, performed as Telegram does (its result is lost).
+      if (response.headers.get("content-type")?.startsWith("application/json") && body !== "") {
+        const { method, ...params } = JSON.parse(body) as Json;
+        if (typeof method === "string") await this.execute(method, params, "webhook reply");
+        else this.emit("webhook-error", "webhook reply without a method");
+      }
     } catch (error) {
       this.emit("webhook-error", error);
     }
@@ -385,8 +393,19 @@ export class BotApiEmulator extends EventEmitter {
         description: "Bad Request: can't parse request",
       });
     }
+    const { status, body } = await this.execute(method, params, "request");
+    reply(status, body);
+  }
+
+  /** One Bot API call, checked against the spec and recorded: the HTTP status and the answer. */
+  private async execute(
+    method: string,
+    params: Json,
+    via: RecordedCall["via"],
+  ): Promise<{ status: number; body: Json }> {
+    const reply = (status: number, body: Json) => ({ status, body });
     const violations = validateCall(method, params);
-    const call: RecordedCall = { method, params, at: Date.now(), violations };
+    const call: RecordedCall = { method, params, at: Date.now(), violations, via };
     this.calls.push(call);
     this.emit("call", call);
     if (violations.length > 0) {
@@ -419,9 +438,9 @@ export class BotApiEmulator extends EventEmitter {
       const result = await this.answer(method, params);
       if (result instanceof Error)
         return reply(400, { ok: false, error_code: 400, description: result.message });
-      reply(200, { ok: true, result });
+      return reply(200, { ok: true, result });
     } catch (error) {
-      reply(500, {
+      return reply(500, {
         ok: false,
         error_code: 500,
         description: `Internal Server Error: ${String(error)}`,

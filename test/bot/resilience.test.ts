@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { BotApiEmulator } from "../../src/telegram-api/emulator.js";
 import {
+  buttonsOf,
   newUserId,
   Parent,
   startHarness,
@@ -215,5 +216,27 @@ describe("the HTTP side", () => {
       parent.messages.find((m) => m.text?.includes("Wobei kann ich dir helfen?")),
     );
     expect(menu).toBeDefined();
+    // Without a webhook there is no response to ride on: the tap is answered by a request.
+    await api.tap(parent.user, menu, buttonsOf(menu)[0]!.callback_data);
+    const answer = await api.waitFor(() => api.callsOf("answerCallbackQuery")[0]);
+    expect(answer.via).toBe("request");
+  });
+
+  it("answers a tap in the webhook reply, so the tap costs Telegram one request less", async () => {
+    const harness = await harnessWith(redisUrl ? { redisUrl } : {});
+    const api = harness.emulator;
+    const parent = new Parent(api, { id: newUserId() });
+    await parent.say("/start");
+    const requestsBefore = api.calls.filter((c) => c.via === "request").length;
+    expect(await parent.tap("Kinderbetreuung")).toHaveLength(1);
+    const answers = api.callsOf("answerCallbackQuery");
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({
+      via: "webhook reply",
+      params: { callback_query_id: expect.any(String) },
+      violations: [],
+    });
+    // The tap itself cost one request: the next step's message.
+    expect(api.calls.filter((c) => c.via === "request").length - requestsBefore).toBe(1);
   });
 });
