@@ -13,6 +13,7 @@ import { createTransport } from "../telegram-api/transport.js";
 import type { RateLimit, SessionStore } from "../storage/session-store.js";
 import type { ContentSource } from "./content-bundle.js";
 import type { BotContext } from "./context.js";
+import { DirectComposer } from "./composer.js";
 import { createCallbacks } from "./features/callbacks.js";
 import { createCommands, type PrivacyDetails } from "./features/commands.js";
 import { createGroups } from "./features/groups.js";
@@ -102,11 +103,15 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   }
   bot.api.config.use(markBlockedChats(deps.store, deps.sessionTtlSeconds, deps.logger));
 
+  // The update's way through the features: one list, run directly (see DirectComposer).
+  const root = new DirectComposer<BotContext>();
+  bot.use(root);
+
   // 1. One update per chat at a time in this process (across processes: the session lock).
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  root.use(sequentialize((ctx) => ctx.chat?.id.toString()));
 
   // 2. Error boundary, logging and metrics. Logs carry the update id, never texts or names.
-  bot.use(async (ctx, next) => {
+  root.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
     const kind = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
     // Most updates log nothing: the child logger is made on first use.
@@ -136,11 +141,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   });
 
   // 3. Office groups: the caseworker desk. Other groups: never talk to parents there.
-  if (deps.handoff) bot.use(deps.handoff.desk);
-  bot.use(createGroups(deps.content, deps.defaultLanguage));
+  if (deps.handoff) root.use(deps.handoff.desk);
+  root.use(createGroups(deps.content, deps.defaultLanguage));
 
   // 4. Private chats: the parent's session for the rest of the chain.
-  bot.use(
+  root.use(
     createSessionGate({
       store: deps.store,
       content: deps.content,
@@ -153,7 +158,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   const unanswered = deps.unanswered;
   if (unanswered)
-    bot.use((ctx, next) => {
+    root.use((ctx, next) => {
       const parent = ctx.parent;
       if (parent)
         parent.onUnanswered = (question) =>
@@ -165,13 +170,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   // 5. Features, in order: the handoff (request form, open case), commands, button taps, typed
   //    text and other messages.
-  if (deps.handoff) bot.use(deps.handoff.parents as never);
-  bot.use(createCommands(deps.privacy, deps.sessionTtlSeconds, deps.devTools === true));
-  bot.use(createCallbacks(deps.handoff?.eraseParent));
-  bot.use(createMessages());
+  if (deps.handoff) root.use(deps.handoff.parents as never);
+  root.use(createCommands(deps.privacy, deps.sessionTtlSeconds, deps.devTools === true));
+  root.use(createCallbacks(deps.handoff?.eraseParent));
+  root.use(createMessages());
 
   // 6. Unhandled: other update kinds (chat member changes, reactions, …) need no answer.
-  bot.use((ctx) => ctx.log.debug("update kind not handled"));
+  root.use((ctx) => ctx.log.debug("update kind not handled"));
 
   return bot;
 }

@@ -78,7 +78,7 @@ function cutWord(word: string, limit: number): string[] {
  * lines, then words. A tag open at a cut is closed there and opened again in the next message.
  */
 export function splitMessage(html: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  if (visibleLength(html) <= limit) return [html];
+  if (html.length <= limit || visibleLength(html) <= limit) return [html];
   const byWords = (line: string) =>
     pack(line.split(/(?<=\s)(?=\S)/), "", limit, (w) => cutWord(w, limit));
   const byLines = (paragraph: string) => pack(paragraph.split("\n"), "\n", limit, byWords);

@@ -12,7 +12,8 @@ import {
   createConversation,
   type ConversationFlavor,
 } from "@grammyjs/conversations";
-import { Composer, GrammyError, type Api, type Context } from "grammy";
+import { GrammyError, type Api, type Context } from "grammy";
+import { DirectComposer } from "../bot/composer.js";
 import type { Message } from "grammy/types";
 import type { Logger } from "pino";
 import {
@@ -626,7 +627,7 @@ export function createHandoff(options: HandoffOptions) {
   // The request form runs in the conversations plugin, whose state lives in the session (`i`).
   // The plugin is costly per update, so it runs only while a form is open or being opened.
   const withConversations = () => {
-    const stack = new Composer<HandoffContext>();
+    const stack = new DirectComposer<HandoffContext>();
     stack.use(
       conversations<BotContext, Context>({
         storage: {
@@ -655,7 +656,7 @@ export function createHandoff(options: HandoffOptions) {
   openingStack.use((ctx) => ctx.conversation.enter(INTAKE, opening.get(ctx)!));
   const openFormFor = openingStack.middleware();
 
-  const parents = new Composer<HandoffContext>();
+  const parents = new DirectComposer<HandoffContext>();
   parents.use(async (ctx, next) => {
     parentOf(ctx).startHandoff = (topic, service) => startIntake(ctx, topic, service);
     if (parentOf(ctx).session.i === undefined) return next();
@@ -783,7 +784,7 @@ export function createHandoff(options: HandoffOptions) {
 
   // ── The desk: office groups ──────────────────────────────────────────────────────────────
 
-  const desk = new Composer<BotContext>();
+  const desk = new DirectComposer<BotContext>();
   const officeGroup = desk.filter(
     (ctx) => ctx.chat !== undefined && ctx.chat.type !== "private" && groups().has(ctx.chat.id),
   );

@@ -76,7 +76,11 @@ export function joinTextOnly(messages: readonly ChatMessage[]): ChatMessage[] {
   for (const message of messages) {
     const previous = joined.at(-1);
     const html = previous ? `${previous.html}\n\n${message.html}` : "";
-    if (previous && previous.buttons.length === 0 && visibleLength(html) <= TELEGRAM_TEXT_LIMIT) {
+    if (
+      previous &&
+      previous.buttons.length === 0 &&
+      (html.length <= TELEGRAM_TEXT_LIMIT || visibleLength(html) <= TELEGRAM_TEXT_LIMIT)
+    ) {
       joined[joined.length - 1] = { html, buttons: message.buttons };
     } else {
       joined.push(message);

@@ -39,15 +39,21 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+/** The request body, or undefined when it is larger than MAX_BODY (events: no async iterator per request). */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else resolve(undefined); // the rest flows by unread
+    });
+    request.on("end", () =>
+      resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks, size).toString("utf8")),
+    );
+    request.on("error", reject);
+  });
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {

@@ -2,7 +2,8 @@
  * Button taps. Every callback query is answered (no endless spinner); forged, foreign and outdated
  * data get a friendly note and the menu.
  */
-import { Composer } from "grammy";
+import { type Composer } from "grammy";
+import { DirectComposer } from "../composer.js";
 import { decodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
 import { commonMessage, runEngine, sendCommon, sendLanguagePicker, welcome } from "../reply.js";
@@ -10,7 +11,7 @@ import { commonMessage, runEngine, sendCommon, sendLanguagePicker, welcome } fro
 export function createCallbacks(
   onErase?: (ctx: BotContext) => Promise<void>,
 ): Composer<BotContext> {
-  const callbacks = new Composer<BotContext>();
+  const callbacks = new DirectComposer<BotContext>();
 
   callbacks.on("callback_query", async (ctx) => {
     const parent = parentOf(ctx);

@@ -1,5 +1,6 @@
 /** The parent's commands: /start [flow], /menu, /back, /language, /help, /privacy, /delete, /cancel. */
-import { Composer, InlineKeyboard } from "grammy";
+import { type Composer, InlineKeyboard } from "grammy";
+import { DirectComposer } from "../composer.js";
 import { PERSON_COMMANDS } from "../../i18n/common-keys.js";
 import { encodeCallback } from "../callback-data.js";
 import { parentOf, type BotContext } from "../context.js";
@@ -23,7 +24,7 @@ export function createCommands(
   sessionTtlSeconds: number,
   devTools = false,
 ): Composer<BotContext> {
-  const commands = new Composer<BotContext>();
+  const commands = new DirectComposer<BotContext>();
 
   commands.command("start", async (ctx) => {
     const parent = parentOf(ctx);

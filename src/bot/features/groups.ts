@@ -3,7 +3,8 @@
  * says ends up in a group; `/start` in a group points to the private chat. Office groups are
  * handled by the caseworker desk before this.
  */
-import { Composer } from "grammy";
+import { type Composer } from "grammy";
+import { DirectComposer } from "../composer.js";
 import type { ContentSource } from "../content-bundle.js";
 import type { BotContext } from "../context.js";
 import { telegramLanguage } from "../../i18n/negotiate.js";
@@ -12,7 +13,7 @@ export function createGroups(
   content: ContentSource,
   defaultLanguage: string,
 ): Composer<BotContext> {
-  const groups = new Composer<BotContext>();
+  const groups = new DirectComposer<BotContext>();
   const notPrivate = groups.filter((ctx) => ctx.chat !== undefined && ctx.chat.type !== "private");
 
   notPrivate.command("start", async (ctx) => {

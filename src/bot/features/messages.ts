@@ -2,7 +2,8 @@
  * What parents type or send: text answers a question or goes to the search; a label typed instead
  * of tapped counts as the tap; media and edits get a friendly hint.
  */
-import { Composer } from "grammy";
+import { type Composer } from "grammy";
+import { DirectComposer } from "../composer.js";
 import { advance, findStep } from "../../engine/advance.js";
 import type { Input } from "../../engine/types.js";
 import { composeMessages, joinTextOnly } from "../../render/compose.js";
@@ -47,7 +48,7 @@ function typedButton(parent: ParentState, text: string): Input | undefined {
 }
 
 export function createMessages(): Composer<BotContext> {
-  const messages = new Composer<BotContext>();
+  const messages = new DirectComposer<BotContext>();
 
   messages.on("message:text", async (ctx) => {
     const parent = parentOf(ctx);
