@@ -52,7 +52,8 @@ export async function checkForServing(dir: string): Promise<CheckedForServing> {
   const errors = sorted.filter((p) => p.severity === "error").map(formatProblem);
   const warnings = sorted.filter((p) => p.severity === "warning").map(formatProblem);
   // Serving needs no syntax trees or positions: let them go.
-  const bundle = errors.length === 0 ? createContentBundle(withoutSources(content)) : undefined;
+  const bundle =
+    errors.length === 0 ? createContentBundle(withoutSources(content), "source") : undefined;
   return { bundle, errors, warnings };
 }
 
@@ -82,6 +83,8 @@ export interface RunningApp {
   readonly httpPort: number;
   readonly metrics: Metrics;
   readonly store: SessionStore;
+  /** The content being served. */
+  readonly content: ContentSource;
   /** The caseworker desk (its reminder and outbox steps can be run directly). */
   readonly handoff: Handoff;
   stop(): Promise<void>;
@@ -255,6 +258,7 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
 
   return {
     bot,
+    content,
     mode: config.webhook ? "webhook" : "polling",
     httpPort: server.port,
     metrics,

@@ -10,14 +10,20 @@ import { stepHash } from "./callback-data.js";
 export interface ContentBundle {
   readonly content: Content;
   readonly texts: Texts;
-  /** Free-text questions → steps, every language indexed up front. */
+  /** Free-text questions → steps (see `IndexWarmth` for when each language is indexed). */
   readonly search: Search;
   /** Step hash → `flow.step`, for callback data. */
   readonly steps: ReadonlyMap<string, string>;
   readonly languages: ReadonlySet<string>;
 }
 
-export function createContentBundle(content: Content): ContentBundle {
+/**
+ * Which search indexes are built with the bundle: every language (tools, tests, the search
+ * benchmark), or the source language only, the others when a parent first uses them (the bot).
+ */
+export type IndexWarmth = "all" | "source";
+
+export function createContentBundle(content: Content, warmth: IndexWarmth = "all"): ContentBundle {
   const steps = new Map<string, string>();
   for (const flow of content.flows.flows.values()) {
     for (const id of flow.steps.keys()) {
@@ -31,7 +37,7 @@ export function createContentBundle(content: Content): ContentBundle {
   }
   const texts = createTexts(content);
   const search = createSearch(content, texts);
-  search.warm();
+  search.warm(warmth === "all" ? undefined : [content.sourceLanguage]);
   return {
     content,
     texts,

@@ -42,8 +42,16 @@ export interface Search {
   answer(lang: string, question: string): Answer;
   /** An emergency or a request for a person, recognised before anything else (even mid-question). */
   urgent(lang: string, question: string): "emergency" | "person" | undefined;
-  /** Builds every language's index now (at start and on reload, not on a parent's first question). */
-  warm(): void;
+  /** Builds these languages' indexes now (all by default). */
+  warm(languages?: Iterable<string>): void;
+  /**
+   * A parent speaks this language: its index is built soon if it is not built yet (once per
+   * language and process, 50–150 ms), so that it is ready by their first question. A process
+   * holds only the indexes of the languages its parents use (about 2 MB each).
+   */
+  prepare(lang: string): void;
+  /** Whether this language's index is built. */
+  isIndexed(lang: string): boolean;
   /** The indexed steps of a language (to compare search libraries on the same documents). */
   documents(lang: string): readonly Doc[];
 }
@@ -234,6 +242,8 @@ export function createSearch(content: Content, texts: Texts): Search {
       ],
     };
   };
+  /** Languages whose index is about to be built (prepare). */
+  const pending = new Set<string>();
   const indexFor = (lang: string): LanguageIndex => {
     const resolved = texts.resolve(lang);
     let found = indexes.get(resolved);
@@ -339,8 +349,18 @@ export function createSearch(content: Content, texts: Texts): Search {
     rank,
     urgent,
     answer,
-    warm() {
-      for (const lang of content.languages.keys()) indexFor(lang);
+    warm(languages = content.languages.keys()) {
+      for (const lang of languages) indexFor(lang);
+    },
+    isIndexed: (lang) => indexes.has(texts.resolve(lang)),
+    prepare(lang) {
+      const resolved = texts.resolve(lang);
+      if (indexes.has(resolved) || pending.has(resolved)) return;
+      pending.add(resolved);
+      setImmediate(() => {
+        pending.delete(resolved);
+        indexFor(resolved);
+      });
     },
     documents: (lang) => indexFor(lang).docs,
     ask(lang, question) {

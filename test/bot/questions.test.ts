@@ -3,8 +3,15 @@
  * language, emergency numbers first, a person on request, "did you mean" buttons that work, and an
  * honest "no answer" instead of a guess. Nothing of the question reaches the logs.
  */
-import { describe, expect, it } from "vitest";
-import { buttonsOf, newUserId, Parent, textOf, botForFile } from "../support/bot-harness.js";
+import { describe, expect, inject, it } from "vitest";
+import {
+  buttonsOf,
+  newUserId,
+  Parent,
+  textOf,
+  botForFile,
+  startHarness,
+} from "../support/bot-harness.js";
 
 const bot = botForFile();
 
@@ -108,5 +115,30 @@ describe("a typed question", () => {
     // A greeting has no answer: the welcome and the menu.
     const other = new Parent(bot().emulator, { id: newUserId(), language_code: "de" });
     expect((await other.say("Hallo")).join("\n")).toContain("Wobei kann ich dir helfen?");
+  });
+});
+
+describe("the search indexes", () => {
+  it("hold German from the start and a language from its first parent on, and answer at once", async () => {
+    const redisUrl = inject("redisUrl");
+    const harness = await startHarness(redisUrl ? { redisUrl } : {});
+    try {
+      const search = () => harness.app.content.current().search;
+      expect(search().isIndexed("de")).toBe(true);
+      expect(search().isIndexed("fa")).toBe(false);
+      expect(search().isIndexed("ru")).toBe(false);
+      // A Farsi parent's /start: their language is indexed before they ask anything.
+      const farsi = new Parent(harness.emulator, { id: newUserId(), language_code: "fa" });
+      await farsi.say("/start");
+      await harness.emulator.waitFor(() => search().isIndexed("fa"));
+      expect(search().isIndexed("uk")).toBe(false);
+      // A question as a Russian parent's very first message is answered all the same.
+      const russian = new Parent(harness.emulator, { id: newUserId(), language_code: "ru" });
+      const replies = await russian.say("сколько сейчас платят детские деньги (Kindergeld)?");
+      expect(replies.join("\n")).toContain("§ 66 Abs. 1 EStG");
+      expect(search().isIndexed("ru")).toBe(true);
+    } finally {
+      await harness.stop();
+    }
   });
 });

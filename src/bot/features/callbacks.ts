@@ -40,6 +40,7 @@ export function createCallbacks(
         if (!parent.bundle.languages.has(action.lang)) return runEngine(ctx, { type: "show" });
         parent.session.lang = action.lang;
         parent.lang = action.lang;
+        parent.bundle.search.prepare(action.lang);
         // Re-show where the parent is, in the new language: answers and place are kept.
         return runEngine(ctx, { type: "show" }, [
           commonMessage(ctx, "language.changed"),

@@ -95,6 +95,7 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
       bundle.languages,
       options.defaultLanguage,
     );
+    bundle.search.prepare(negotiated.lang);
     ctx.parent = {
       session: read.session,
       lang: negotiated.lang,
