@@ -191,6 +191,32 @@ async function closedLoop(
   };
 }
 
+/** The bot's own handling-time histogram (`/metrics`), where it has one: bucket bound → count. */
+async function handlingBuckets(port: number): Promise<Map<string, number> | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  const buckets = new Map<string, number>();
+  for (const [, le, n] of (await response.text()).matchAll(
+    /^bot_update_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
+  ))
+    buckets.set(le!, Number(n));
+  return buckets.size > 0 ? buckets : undefined;
+}
+
+/** The share of updates handled within 5, 10 and 25 ms between two readings of the histogram. */
+function withinBuckets(
+  before: Map<string, number> | undefined,
+  after: Map<string, number> | undefined,
+): string | undefined {
+  if (!before || !after) return undefined;
+  const count = (le: string) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const all = count("+Inf");
+  if (all === 0) return undefined;
+  return ["0.005", "0.01", "0.025"]
+    .map((le) => `${((count(le) / all) * 100).toFixed(1)}% within ${Number(le) * 1000} ms`)
+    .join(", ");
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -353,7 +379,10 @@ async function benchmark(
     );
     closed.push({ chats, ...result });
   }
+  const bucketsBefore = await handlingBuckets(boundPort);
   const open = await openLoop(boundPort, 1000, 10_000, RUN_SECONDS, 3_000_000);
+  const inside = withinBuckets(bucketsBefore, await handlingBuckets(boundPort));
+  if (inside) console.log(`${name}: open loop, measured inside the bot: ${inside}`);
   console.log(
     `${name}: open loop ${open.sent.toFixed(0)}/s → p50 ${open.p50.toFixed(2)} ms, p90 ${open.p90.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms, max ${open.max.toFixed(1)} ms`,
   );
@@ -416,7 +445,7 @@ console.log(
 console.log(`|---|${results.map(() => "---").join("|")}|${results.length === 2 ? "---|" : ""}`);
 const row = (label: string, values: number[], digits = 0) =>
   console.log(
-    `| ${label} | ${values.map((v) => f(v, digits)).join(" | ")} |${values.length === 2 ? ` ${f(values[0]! / values[1]!, 2)} |` : ""}`,
+    `| ${label} | ${values.map((v) => f(v, digits)).join(" | ")} |${values.length === 2 ? ` ${values[1] === 0 ? "—" : f(values[0]! / values[1]!, 2)} |` : ""}`,
   );
 for (const [i, chats] of [1, 50, 500].entries()) {
   row(
