@@ -51,8 +51,7 @@ export class DirectComposer<C extends Context> extends Composer<C> {
     super();
     const stack = middleware.map(toFunction);
     this.stack = stack;
-    this.run = (ctx, next = done) =>
-      stack.length === 1 ? dispatchOne(stack[0]!, ctx, next) : dispatch(stack, 0, ctx, next);
+    this.run = (ctx, next = done) => dispatch(stack, 0, ctx, next);
   }
 
   override middleware(): MiddlewareFn<C> {
@@ -86,18 +85,4 @@ export class DirectComposer<C extends Context> extends Composer<C> {
     });
     return composer;
   }
-}
-
-/** A single middleware needs no bookkeeping beyond grammY's rule that `next` is called once. */
-async function dispatchOne<C extends Context>(
-  middleware: MiddlewareFn<C>,
-  ctx: C,
-  next: NextFunction,
-): Promise<void> {
-  let called = false;
-  await middleware(ctx, () => {
-    if (called) throw new Error("`next` already called before!");
-    called = true;
-    return next();
-  });
 }
