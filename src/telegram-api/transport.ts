@@ -61,11 +61,14 @@ export function createTransport(): (url: string | URL, init?: FetchInit) => Prom
       request.on("error", reject);
       const signal = init.signal;
       if (signal) {
-        if (signal.aborted) request.destroy(new Error("aborted"));
-        else
-          signal.addEventListener("abort", () => request.destroy(new Error("aborted")), {
-            once: true,
-          });
+        const abort = () => request.destroy(new Error("aborted"));
+        if (signal.aborted) abort();
+        else {
+          signal.addEventListener("abort", abort, { once: true });
+          // Once the exchange is over, the signal must not keep the request (and its socket's
+          // buffers) reachable: grammY's signals outlive the call in a WeakMap of their polyfill.
+          request.once("close", () => signal.removeEventListener("abort", abort));
+        }
       }
       if (body === undefined || body === null) request.end();
       else if (typeof body === "string" || body instanceof Uint8Array) request.end(body);

@@ -1,4 +1,5 @@
 /** The lean HTTP transport grammY's client uses for every Bot API call. */
+import { getEventListeners } from "node:events";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTransport } from "../../src/telegram-api/transport.js";
@@ -61,6 +62,18 @@ describe("transport", () => {
     }
     const response = await fetch(`${root}/botX/sendDocument`, { method: "POST", body: parts() });
     expect(await response.json()).toEqual({ ok: true, result: { echo: "teil 1, teil 2" } });
+  });
+
+  it("lets go of the request once the call is over: no abort listener stays on the signal", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${root}/botX/getMe`, {
+      method: "POST",
+      body: "{}",
+      signal: controller.signal,
+    });
+    expect(await response.json()).toMatchObject({ ok: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("reports the status of an error answer, and rejects on an abort or a refused connection", async () => {
