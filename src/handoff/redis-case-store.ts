@@ -1,8 +1,7 @@
 /** Cases and the group outbox in Redis (ioredis), under the sessions' key prefix. */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { whenReady } from "../storage/redis-store.js";
-import { StoreUnavailableError } from "../storage/session-store.js";
+import { createGuard } from "../storage/redis-store.js";
 import {
   caseId,
   COUNTER_TTL_SECONDS,
@@ -56,14 +55,7 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
     sent: (group: number) => `${prefix}sent:${group}`,
     once: (name: string) => `${prefix}once:${name}`,
   };
-  const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
-    try {
-      await whenReady(client, 1_000);
-      return await operation();
-    } catch (error) {
-      throw new StoreUnavailableError("Redis did not answer", { cause: error });
-    }
-  };
+  const guard = createGuard(client);
 
   const store: CaseStore = {
     create: (fields: NewCase, now: number, ttlSeconds: number) =>

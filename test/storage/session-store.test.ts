@@ -160,6 +160,33 @@ describe.runIf(redisUrl)("redis store", () => {
     expect(await store.client.ttl("ttl:{9}:upd:1")).toBeGreaterThan(0);
   });
 
+  it("sends the scripts of updates handled at the same time in one write", async () => {
+    const store = createRedisStore({ url: redisUrl, prefix: `w${randomInt(1e9)}:` });
+    stores.push(store);
+    await ready(store, 1, 1);
+    // Every system call the socket makes, one chunk or many.
+    const socket = store.client.stream as unknown as Record<
+      "_write" | "_writev",
+      (...args: unknown[]) => unknown
+    >;
+    let writes = 0;
+    for (const name of ["_write", "_writev"] as const) {
+      const original = socket[name].bind(socket);
+      socket[name] = (...args) => {
+        writes++;
+        return original(...args);
+      };
+    }
+    const begun = await Promise.all(Array.from({ length: 40 }, (_, i) => ready(store, 100 + i, 1)));
+    expect(writes).toBe(1);
+    await Promise.all(begun.map((b) => store.finish(b.lease, `s${b.lease.chatId}`, 60)));
+    expect(writes).toBe(2);
+    // A lone update later on is not held back.
+    const lone = await ready(store, 100, 2);
+    expect(lone.raw).toBe("s100");
+    expect(writes).toBe(3);
+  });
+
   it("fails fast with a typed error when Redis is unreachable", async () => {
     const store = createRedisStore({ url: `redis://127.0.0.1:${await freePort()}` });
     stores.push(store);
