@@ -1,5 +1,6 @@
 /** The context every feature sees: grammY's, plus the parent's session and a per-update logger. */
-import type { Context } from "grammy";
+import { Context } from "grammy";
+import type { Update } from "grammy/types";
 import type { Answer } from "../search/search.js";
 import type { Logger } from "pino";
 import type { Session } from "./session.js";
@@ -31,6 +32,33 @@ export interface BotFlavor {
 }
 
 export type BotContext = Context & BotFlavor;
+
+/** The kind of an update (`message`, `callback_query`, …) for logs and metrics. */
+export function updateKind(update: Update): string {
+  for (const key in update) if (key !== "update_id") return key;
+  return "unknown";
+}
+
+/**
+ * grammY's context with `log`: a child logger bound to the update's id and kind, made on first
+ * use, as most updates log nothing. The getter lives on the class, not on each context: an
+ * accessor defined per object would give every context its own hidden class, which V8 keeps in
+ * the old generation, and with it the context and all it references until a full collection.
+ */
+export function contextClass(
+  logger: Logger,
+): new (...args: ConstructorParameters<typeof Context>) => BotContext {
+  return class UpdateContext extends Context implements BotFlavor {
+    parent?: ParentState;
+    #log: Logger | undefined;
+    get log(): Logger {
+      return (this.#log ??= logger.child({
+        update_id: this.update.update_id,
+        kind: updateKind(this.update),
+      }));
+    }
+  };
+}
 
 /** The parent's state; only features behind the session gate call this. */
 export function parentOf(ctx: BotContext): ParentState {

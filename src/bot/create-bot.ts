@@ -12,7 +12,7 @@ import type { Metrics } from "../observability/metrics.js";
 import { createTransport } from "../telegram-api/transport.js";
 import type { RateLimit, SessionStore } from "../storage/session-store.js";
 import type { ContentSource } from "./content-bundle.js";
-import type { BotContext } from "./context.js";
+import { contextClass, updateKind, type BotContext } from "./context.js";
 import { DirectComposer } from "./composer.js";
 import { createCallbacks } from "./features/callbacks.js";
 import { createCommands, type PrivacyDetails } from "./features/commands.js";
@@ -76,6 +76,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       canUseWebhookReply: (method) => method === "answerCallbackQuery",
     },
     ...(deps.botInfo && { botInfo: deps.botInfo }),
+    ContextConstructor: contextClass(deps.logger),
   });
 
   // Outbound: retry 429 (after retry_after), 5xx and network errors; then the limits.
@@ -113,12 +114,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // 2. Error boundary, logging and metrics. Logs carry the update id, never texts or names.
   root.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
-    const kind = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
-    // Most updates log nothing: the child logger is made on first use.
-    let log: Logger | undefined;
-    Object.defineProperty(ctx, "log", {
-      get: () => (log ??= deps.logger.child({ update_id: ctx.update.update_id, kind })),
-    });
+    const kind = updateKind(ctx.update);
     try {
       await next();
     } catch (error) {
