@@ -74,6 +74,8 @@ async function startStandIn(port: number): Promise<ChildProcess> {
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 let updateId = 1;
 let webhookReplies = 0;
+/** Updates the bot did not accept (an answer other than 2xx). */
+let refused = 0;
 
 function post(port: number, update: object): Promise<number> {
   const payload = JSON.stringify(update);
@@ -94,6 +96,7 @@ function post(port: number, update: object): Promise<number> {
       },
       (res) => {
         // A webhook reply (a Bot API call in the response body) counts as a call, as Telegram makes it.
+        if ((res.statusCode ?? 0) >= 300) refused++;
         const replies = res.headers["content-type"]?.startsWith("application/json");
         let body = "";
         res.setEncoding("utf8");
@@ -337,6 +340,7 @@ interface Result {
   bytes: Awaited<ReturnType<typeof bytesPerSession>>;
   idleRss: number;
   peakRss: number;
+  refused: number;
 }
 
 async function benchmark(
@@ -352,6 +356,7 @@ async function benchmark(
   redis.disconnect();
   steps.clear();
   keyboards.clear();
+  refused = 0;
   const port = await freePort();
   const { child, port: boundPort } = await startTarget(
     file,
@@ -391,7 +396,7 @@ async function benchmark(
   const peakRss = memoryMb(pid).peak;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
-  return { name, closed, open, positions, bytes, idleRss, peakRss };
+  return { name, closed, open, positions, bytes, idleRss, peakRss, refused };
 }
 
 // Both bots run from the compiled build, as in production (node dist/main.js).
@@ -518,6 +523,10 @@ row(
 row(
   "Redis bytes per session (value length)",
   results.map((r) => r.bytes.value),
+);
+row(
+  "updates not accepted (answer other than 2xx)",
+  results.map((r) => r.refused),
 );
 row(
   "RSS idle MB",

@@ -58,7 +58,13 @@ bot.on("callback_query:data", async (ctx) => {
 });
 
 const handle = webhookCallback(bot, "http");
-const server = createServer((req, res) => void handle(req, res));
+// A failed update (grammY's adapter rejects a body it cannot parse) is answered, not a crash.
+const server = createServer((req, res) =>
+  handle(req, res).catch(() => {
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  }),
+);
 const port = Number(process.env.PORT);
 server.listen(port, "127.0.0.1", () => process.send?.({ ready: true, port }));
 process.on("SIGTERM", () => {
