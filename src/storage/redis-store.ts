@@ -55,7 +55,7 @@ type ScriptRedis = Redis & {
 };
 
 /** ioredis options for a bot that must answer quickly when Redis is away and recover by itself. */
-export const RESILIENT_REDIS_OPTIONS: RedisOptions = {
+const RESILIENT_REDIS_OPTIONS: RedisOptions = {
   // Not ioredis's auto-pipelining: see `coalesceWrites`, which batches the same way.
   enableAutoPipelining: false,
   enableOfflineQueue: false,
@@ -106,10 +106,10 @@ function coalesceWrites(client: Redis): void {
  * `coalesceWrites`) and turns every failure into StoreUnavailableError, which the bot answers with
  * "temporarily unavailable".
  */
-export function createGuard(client: Redis, connectWaitMs = CONNECT_WAIT_MS) {
+export function createGuard(client: Redis) {
   return async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
-      await whenReady(client, connectWaitMs);
+      await whenReady(client, CONNECT_WAIT_MS);
       coalesceWrites(client);
       return await operation();
     } catch (error) {
@@ -126,7 +126,7 @@ export interface RedisStoreOptions {
   readonly onError?: (error: Error) => void;
 }
 
-export function createRedisClient(url: string, onError?: (error: Error) => void): Redis {
+function createRedisClient(url: string, onError?: (error: Error) => void): Redis {
   const client = new Redis(url, RESILIENT_REDIS_OPTIONS);
   // Without a listener an unreachable Redis would crash the process; reconnecting is automatic.
   client.on("error", (error: Error) => onError?.(error));
