@@ -46,13 +46,53 @@ export type Case = z.infer<typeof caseSchema>;
 
 export type NewCase = Omit<Case, "id" | "number" | "status" | "createdAt">;
 
-/** What the office group is sent, in order, within its budget (see outbox.ts). */
-export type GroupJob =
-  | { type: "open"; caseId: string }
-  | { type: "copy"; caseId: string; fromChat: number; messageId: number }
-  | { type: "card"; caseId: string }
-  | { type: "note"; caseId?: string; html: string; close?: boolean }
-  | { type: "erase"; thread?: number; messages: number[]; html: string };
+/** What the office group is sent, in order, within its budget (the desk's outbox). */
+export const groupJobSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("open"), caseId: z.string() }),
+  z.object({
+    type: z.literal("copy"),
+    caseId: z.string(),
+    fromChat: z.number().int(),
+    messageId: z.number().int(),
+  }),
+  z.object({ type: z.literal("card"), caseId: z.string() }),
+  z.object({
+    type: z.literal("note"),
+    caseId: z.string().optional(),
+    html: z.string(),
+    close: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal("erase"),
+    thread: z.number().int().optional(),
+    messages: z.array(z.number().int()),
+    html: z.string(),
+  }),
+]);
+
+export type GroupJob = z.infer<typeof groupJobSchema>;
+
+/** A stored job that does not parse: the desk drops it (and logs why) instead of retrying forever. */
+export interface UnreadableJob {
+  readonly type: "unreadable";
+  readonly reason: string;
+}
+
+/** A job as stored (JSON), read back and checked. */
+export function readGroupJob(raw: string): GroupJob | UnreadableJob {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { type: "unreadable", reason: "not JSON" };
+  }
+  const parsed = groupJobSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  return {
+    type: "unreadable",
+    reason: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.code}`).join("; "),
+  };
+}
 
 export interface CaseStore {
   create(fields: NewCase, now: number, ttlSeconds: number): Promise<Case>;
@@ -86,7 +126,8 @@ export interface CaseStore {
   push(group: number, job: GroupJob): Promise<void>;
   /** Groups with jobs waiting. */
   groupsWithJobs(): Promise<number[]>;
-  peek(group: number): Promise<GroupJob | undefined>;
+  /** The group's first job, or undefined when it has none (and is no longer listed). */
+  peek(group: number): Promise<GroupJob | UnreadableJob | undefined>;
   shift(group: number): Promise<void>;
   /** One process at a time drains a group; returns a token, or undefined while another holds it. */
   lockGroup(group: number, ms: number): Promise<string | undefined>;

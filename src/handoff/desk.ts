@@ -325,6 +325,11 @@ export function createHandoff(options: HandoffOptions) {
         for (;;) {
           const job = await cases.peek(group);
           if (!job) break;
+          if (job.type === "unreadable") {
+            logger.warn({ group, reason: job.reason }, "unreadable group job dropped");
+            await cases.shift(group);
+            continue;
+          }
           const forum = await isForum(group).catch((error: unknown) => error);
           if (typeof forum !== "boolean") {
             // One unreachable group must not hold up the others.

@@ -9,7 +9,7 @@ import {
   toHash,
   type Case,
   type CaseStore,
-  type GroupJob,
+  readGroupJob,
   type NewCase,
 } from "./case-store.js";
 
@@ -28,9 +28,20 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'closedAt', ARGV[2])
 return 1
 `;
 
+/**
+ * KEYS: outbox, outboxes. ARGV: group. The outbox's first job; an empty outbox leaves the set of
+ * groups with jobs in the same step, so that a job pushed meanwhile keeps its group listed.
+ */
+const PEEK = `
+local job = redis.call('LINDEX', KEYS[1], 0)
+if not job then redis.call('SREM', KEYS[2], ARGV[1]) end
+return job
+`;
+
 type ScriptRedis = Redis & {
   spClaim(key: string, by: string): Promise<number>;
   spEnd(key: string, status: string, now: number): Promise<number>;
+  spPeek(outbox: string, outboxes: string, group: string): Promise<string | null>;
 };
 
 const defined = new WeakSet<Redis>();
@@ -41,6 +52,7 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
     defined.add(client);
     redis.defineCommand("spClaim", { numberOfKeys: 1, lua: CLAIM });
     redis.defineCommand("spEnd", { numberOfKeys: 1, lua: END });
+    redis.defineCommand("spPeek", { numberOfKeys: 2, lua: PEEK });
   }
   const k = {
     case: (id: string) => `${prefix}case:${id}`,
@@ -155,12 +167,8 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
     groupsWithJobs: () => guard(async () => (await redis.smembers(k.outboxes())).map(Number)),
     peek: (group) =>
       guard(async () => {
-        const raw = await redis.lindex(k.outbox(group), 0);
-        if (raw === null) {
-          await redis.srem(k.outboxes(), String(group));
-          return undefined;
-        }
-        return JSON.parse(raw) as GroupJob;
+        const raw = await redis.spPeek(k.outbox(group), k.outboxes(), String(group));
+        return raw === null ? undefined : readGroupJob(raw);
       }),
     shift: (group) =>
       guard(async () => {

@@ -127,6 +127,26 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
     expect(await store.ratings(office)).toEqual({ "2": 1, "5": 2 });
   });
 
+  it("never loses a job pushed while the emptied outbox is being found empty", async () => {
+    const { store } = factory();
+    const group = -100000 - randomInt(1e6);
+    await store.push(group, { type: "note", html: "first" });
+    await store.shift(group);
+    // The drain finds the outbox empty just as a parent's message is queued for the group.
+    const [seen] = await Promise.all([
+      store.peek(group),
+      store.push(group, { type: "copy", caseId: "jugendamt:1", fromChat: 7, messageId: 9 }),
+    ]);
+    expect(seen).toBeUndefined();
+    expect(await store.groupsWithJobs()).toContain(group);
+    expect(await store.peek(group)).toEqual({
+      type: "copy",
+      caseId: "jugendamt:1",
+      fromChat: 7,
+      messageId: 9,
+    });
+  });
+
   it("gives a periodic task to one caller at a time", async () => {
     const { store } = factory();
     const name = `task${randomInt(1e9)}`;
@@ -148,5 +168,20 @@ describe.runIf(redisUrl)("case store in Redis", () => {
     const keys = await redis!.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(5);
     for (const key of keys) expect(await redis!.ttl(key), key).toBeGreaterThan(0);
+  });
+
+  it("reads a damaged outbox job as unreadable, with the reason, and goes on after it", async () => {
+    const { store, prefix, redis } = factories.find(([name]) => name === "redis")![1]();
+    const group = -100000 - randomInt(1e6);
+    await redis!.rpush(`${prefix}outbox:${group}`, "{not json", '{"type":"copy","caseId":1}');
+    await store.push(group, { type: "card", caseId: "jobcenter:3" });
+    expect(await store.peek(group)).toEqual({ type: "unreadable", reason: "not JSON" });
+    await store.shift(group);
+    expect(await store.peek(group)).toMatchObject({
+      type: "unreadable",
+      reason: expect.stringContaining("caseId: invalid_type") as string,
+    });
+    await store.shift(group);
+    expect(await store.peek(group)).toEqual({ type: "card", caseId: "jobcenter:3" });
   });
 });

@@ -3,6 +3,7 @@
  * office group, messages go both ways, the caseworker closes and the parent rates. Real Redis, the
  * Bot API emulator as a forum supergroup, every call checked against the Bot API spec.
  */
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { BotApiEmulator, type TgChat, type TgUser } from "../../src/telegram-api/emulator.js";
 import {
@@ -357,6 +358,32 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
       d.api.callsOf("copyMessage").find((c) => Number(c.params.chat_id) === d.group.id),
     );
     expect(relayed.params.reply_parameters).toMatchObject({ message_id: card.message_id });
+    expect(d.api.violations).toEqual([]);
+  });
+
+  it("a damaged job in a group's outbox is dropped and logged; the parent's messages still arrive", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent, "Frage trotz kaputtem Eintrag");
+    const thread = await caseThread(d);
+    await d.api.waitFor(() =>
+      groupTexts(d, thread).some((t) => t.includes("Frage trotz kaputtem Eintrag")),
+    );
+    // Something wrote a job the desk cannot read into the group's outbox.
+    const redis = new Redis(redisUrl);
+    cleanup.push(async () => void redis.disconnect());
+    await redis
+      .multi()
+      .rpush(`sp:outbox:${d.group.id}`, "{kaputt")
+      .expire(`sp:outbox:${d.group.id}`, 600)
+      .sadd("sp:outboxes", String(d.group.id))
+      .exec();
+
+    await parent.say("Ist meine Frage angekommen?");
+    await d.api.waitFor(() =>
+      groupTexts(d, thread).some((t) => t.includes("Ist meine Frage angekommen?")),
+    );
+    expect(d.harness.logs.some((line) => line.includes("unreadable group job dropped"))).toBe(true);
     expect(d.api.violations).toEqual([]);
   });
 
