@@ -18,7 +18,8 @@ import {
 
 type MaybePromise<T> = T | Promise<T>;
 
-const done: NextFunction = () => Promise.resolve();
+const settled: Promise<void> = Promise.resolve();
+const done: NextFunction = () => settled;
 
 function toFunction<C extends Context>(middleware: Middleware<C>): MiddlewareFn<C> {
   if (typeof middleware === "function") return middleware;
@@ -27,8 +28,12 @@ function toFunction<C extends Context>(middleware: Middleware<C>): MiddlewareFn<
   return (ctx, next) => object.middleware()(ctx, next);
 }
 
-/** Calls `stack[index]` with a `next` that goes on with the rest of the stack, then `next`. */
-async function dispatch<C extends Context>(
+/**
+ * Calls `stack[index]` with a `next` that goes on with the rest of the stack, then `next`. Not an
+ * async function: a link costs its `next` closure, not a promise and an await of its own; the
+ * middleware's promise is passed on as it is.
+ */
+function dispatch<C extends Context>(
   stack: readonly MiddlewareFn<C>[],
   index: number,
   ctx: C,
@@ -36,11 +41,19 @@ async function dispatch<C extends Context>(
 ): Promise<void> {
   if (index === stack.length) return next();
   let called = false;
-  await stack[index]!(ctx, () => {
-    if (called) throw new Error("`next` already called before!");
-    called = true;
-    return dispatch(stack, index + 1, ctx, next);
-  });
+  let result: unknown;
+  try {
+    result = stack[index]!(ctx, () => {
+      if (called) throw new Error("`next` already called before!");
+      called = true;
+      return dispatch(stack, index + 1, ctx, next);
+    });
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  if (result instanceof Promise) return result as Promise<void>;
+  const thenable = typeof (result as PromiseLike<unknown> | undefined)?.then === "function";
+  return thenable ? (Promise.resolve(result) as Promise<void>) : settled;
 }
 
 export class DirectComposer<C extends Context> extends Composer<C> {
