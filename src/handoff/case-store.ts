@@ -64,8 +64,11 @@ export const groupJobSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("erase"),
+    /** The case to erase: its topic or messages are looked up when the job runs. */
+    caseId: z.string().optional(),
+    /** Jobs stored by earlier versions name the topic or messages themselves. */
     thread: z.number().int().optional(),
-    messages: z.array(z.number().int()),
+    messages: z.array(z.number().int()).optional(),
     html: z.string(),
   }),
 ]);
@@ -108,6 +111,11 @@ export interface CaseStore {
     now: number,
     ttlSeconds: number,
   ): Promise<boolean>;
+  /**
+   * Removes what the parent wrote and shared (message, answers, path, phone) and keeps where the
+   * case's messages are in the group, until the desk has deleted them there and calls `remove`.
+   */
+  scrub(id: string): Promise<void>;
   /** Deletes the case and its indexes (the parent asked to erase their data). */
   remove(id: string): Promise<void>;
   /** Finds the case of a forum topic or of a message in a plain group. */
@@ -128,7 +136,11 @@ export interface CaseStore {
   groupsWithJobs(): Promise<number[]>;
   /** The group's first job, or undefined when it has none (and is no longer listed). */
   peek(group: number): Promise<GroupJob | UnreadableJob | undefined>;
-  shift(group: number): Promise<void>;
+  /**
+   * Removes the first job, once it is done, and renews the group's lock for `lockMs`; false (and
+   * nothing removed) when `token` no longer holds the lock: another drain has taken over.
+   */
+  shift(group: number, token: string, lockMs: number): Promise<boolean>;
   /** One process at a time drains a group; returns a token, or undefined while another holds it. */
   lockGroup(group: number, ms: number): Promise<string | undefined>;
   unlockGroup(group: number, token: string): Promise<void>;

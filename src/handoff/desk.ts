@@ -180,26 +180,28 @@ export function createHandoff(options: HandoffOptions) {
 
   /** The parent withdraws (/cancel) or erases (/delete) their open case. */
   async function withdraw(record: Case, erase: boolean): Promise<void> {
-    await cases.end(record.id, "withdrawn", now(), options.closedTtlSeconds);
-    logger.info({ case: record.id, erase }, "case withdrawn by the parent");
-    if (!erase) {
+    const ended = await cases.end(record.id, "withdrawn", now(), options.closedTtlSeconds);
+    logger.info({ case: record.id, erase, ended }, "case withdrawn by the parent");
+    if (erase) {
+      // What the parent wrote leaves the store at once; the group's copies go with the erase job,
+      // after every job for the case that is already queued.
+      await cases.scrub(record.id);
       await push(record.groupChat, {
-        type: "note",
+        type: "erase",
         caseId: record.id,
-        html: "↩️ Von den Eltern zurückgezogen.",
-        close: true,
+        html: `↩️ Fall #${record.number} (${escapeHtml(officeById(record.office)?.name ?? record.office)}) wurde von den Eltern zurückgezogen; seine Daten sind gelöscht.`,
       });
-      await push(record.groupChat, { type: "card", caseId: record.id });
       return;
     }
-    const messages = await cases.groupMessages(record.id);
-    await cases.remove(record.id);
+    // Closed by the office a moment before: the group already has the case's end.
+    if (!ended) return;
     await push(record.groupChat, {
-      type: "erase",
-      ...(record.thread !== undefined && { thread: record.thread }),
-      messages: [...messages, ...(record.card !== undefined ? [record.card] : [])],
-      html: `↩️ Fall #${record.number} (${escapeHtml(officeById(record.office)?.name ?? record.office)}) wurde von den Eltern zurückgezogen; seine Daten sind gelöscht.`,
+      type: "note",
+      caseId: record.id,
+      html: "↩️ Von den Eltern zurückgezogen.",
+      close: true,
     });
+    await push(record.groupChat, { type: "card", caseId: record.id });
   }
 
   async function toParent(
@@ -281,6 +283,12 @@ export function createHandoff(options: HandoffOptions) {
 
   // ── The outbox: everything for a group, within 20 messages a minute ──────────────────────────
 
+  /**
+   * How long one drain holds a group, renewed after every job: one job with its retries fits in
+   * it. Should a job take longer, another replica takes over, and the first one removes nothing.
+   */
+  const GROUP_LOCK_MS = 60_000;
+
   let draining = false;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -319,7 +327,7 @@ export function createHandoff(options: HandoffOptions) {
   async function drain(): Promise<void> {
     if (!api) return;
     for (const group of await cases.groupsWithJobs()) {
-      const token = await cases.lockGroup(group, 30_000);
+      const token = await cases.lockGroup(group, GROUP_LOCK_MS);
       if (!token) continue;
       try {
         for (;;) {
@@ -327,8 +335,8 @@ export function createHandoff(options: HandoffOptions) {
           if (!job) break;
           if (job.type === "unreadable") {
             logger.warn({ group, reason: job.reason }, "unreadable group job dropped");
-            await cases.shift(group);
-            continue;
+            if (await cases.shift(group, token, GROUP_LOCK_MS)) continue;
+            break;
           }
           const forum = await isForum(group).catch((error: unknown) => error);
           if (typeof forum !== "boolean") {
@@ -341,14 +349,17 @@ export function createHandoff(options: HandoffOptions) {
                 ? "office group not reachable: its messages are dropped (is the bot still a member?)"
                 : "office group not reachable: will retry",
             );
-            if (gone) await cases.shift(group);
+            if (gone) await cases.shift(group, token, GROUP_LOCK_MS);
             break;
           }
           const used = await cases.sentSince(group, now() - budget.windowMs);
           if (used + cost(job, forum) > budget.max) break;
           const result = await perform(group, job, forum);
           if (result === "retry") break;
-          await cases.shift(group);
+          if (!(await cases.shift(group, token, GROUP_LOCK_MS))) {
+            logger.warn({ group }, "group lock ran out during a job; another drain goes on");
+            break;
+          }
         }
       } finally {
         await cases.unlockGroup(group, token);
@@ -379,6 +390,8 @@ export function createHandoff(options: HandoffOptions) {
             thread = topic.message_thread_id;
             await cases.update(record.id, { thread });
             await cases.link(group, thread, record.id, options.openTtlSeconds);
+            // Withdrawn while the topic was being made: its erase job deletes the topic.
+            if ((await cases.get(record.id))?.status === "withdrawn") return "done";
           }
           const { html, buttons } = card({ ...record, ...(thread !== undefined && { thread }) });
           const sent = await call(group, () =>
@@ -442,17 +455,47 @@ export function createHandoff(options: HandoffOptions) {
           return "done";
         }
         case "erase": {
-          if (job.thread !== undefined) {
-            await call(group, () => telegram.deleteForumTopic(group, job.thread!));
-          } else if (job.messages.length > 0) {
-            await call(group, () => telegram.deleteMessages(group, job.messages.slice(0, 100)));
+          // Where the case's messages are is read now, not when the parent asked: a job that was
+          // in flight then (a topic being created, a message being copied) has added its own.
+          const record = job.caseId ? await cases.get(job.caseId) : undefined;
+          const thread = record?.thread ?? job.thread;
+          const messages = job.caseId
+            ? [
+                ...new Set([
+                  ...(await cases.groupMessages(job.caseId)),
+                  ...(record?.card !== undefined ? [record.card] : []),
+                ]),
+              ]
+            : (job.messages ?? []);
+          try {
+            if (thread !== undefined) {
+              await call(group, () => telegram.deleteForumTopic(group, thread));
+            } else {
+              for (let i = 0; i < messages.length; i += 100)
+                await call(group, () => telegram.deleteMessages(group, messages.slice(i, i + 100)));
+            }
+          } catch (error) {
+            // Already gone, or too old for the bot to delete: the note tells the team. Anything
+            // else (too many requests, the network) is tried again with the whole job.
+            const refused =
+              error instanceof GrammyError &&
+              (error.error_code === 400 || error.error_code === 403);
+            if (!refused) throw error;
+            logger.warn({ group, err: describe(error) }, "case messages not deleted in the group");
           }
           await call(group, () => telegram.sendMessage(group, job.html, { parse_mode: "HTML" }));
+          if (job.caseId) await cases.remove(job.caseId);
           return "done";
         }
       }
     } catch (error) {
-      if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
+      // Refused for good (no rights, message gone): dropped. Too many requests: tried again later.
+      const refused =
+        error instanceof GrammyError &&
+        error.error_code >= 400 &&
+        error.error_code < 500 &&
+        error.error_code !== 429;
+      if (refused) {
         logger.warn({ group, job: job.type, err: describe(error) }, "group job dropped");
         return "done";
       }

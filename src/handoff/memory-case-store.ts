@@ -55,6 +55,12 @@ export function createMemoryCaseStore(now: () => number = Date.now): CaseStore {
       const record = cases.get(id);
       return record && structuredClone(record);
     },
+    async scrub(id) {
+      const record = cases.get(id);
+      if (!record) return;
+      Object.assign(record, { message: "", answers: {}, path: [] });
+      delete record.phone;
+    },
     async update(id, fields) {
       const record = cases.get(id);
       if (record) Object.assign(record, structuredClone(fields));
@@ -124,8 +130,11 @@ export function createMemoryCaseStore(now: () => number = Date.now): CaseStore {
     async peek(group) {
       return outboxes.get(group)?.[0];
     },
-    async shift(group) {
+    async shift(group, token, lockMs) {
+      if (locks.get(`group:${group}`) !== token) return false;
       outboxes.get(group)?.shift();
+      locks.set(`group:${group}`, token, lockMs);
+      return true;
     },
     async lockGroup(group, ms) {
       if (locks.get(`group:${group}`)) return undefined;

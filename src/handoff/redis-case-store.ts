@@ -13,18 +13,40 @@ import {
   type NewCase,
 } from "./case-store.js";
 
-/** KEYS: case. ARGV: who. Claims an open case. */
+/** KEYS: case, office queue. ARGV: who, case id. Claims an open case. */
 const CLAIM = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'claimed', 'claimedBy', ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
 return 1
 `;
 
-/** KEYS: case. ARGV: status, now. Ends an open or claimed case. */
+/**
+ * KEYS: case, office queue, group messages. ARGV: status, now, TTL seconds, case id. Ends an open
+ * or claimed case, which then lives on for the TTL.
+ */
 const END = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'open' and status ~= 'claimed' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'closedAt', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+return 1
+`;
+
+/** KEYS: case. ARGV: field, value, … Changes an existing case; never recreates an erased one. */
+const UPDATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/** KEYS: case. What the parent wrote and shared leaves the case; where its messages are stays. */
+const SCRUB = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'message', '', 'answers', '{}', 'path', '[]')
+redis.call('HDEL', KEYS[1], 'phone')
 return 1
 `;
 
@@ -38,10 +60,40 @@ if not job then redis.call('SREM', KEYS[2], ARGV[1]) end
 return job
 `;
 
+/**
+ * KEYS: outbox, group lock. ARGV: token, lock ms. Removes the job just done, only while its drain
+ * still holds the group (one whose lock ran out must not remove another drain's job), and renews
+ * the lock for the next job.
+ */
+const SHIFT = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
+`;
+
+/** KEYS: lock. ARGV: token. Releases a lock only for its holder. */
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 type ScriptRedis = Redis & {
-  spClaim(key: string, by: string): Promise<number>;
-  spEnd(key: string, status: string, now: number): Promise<number>;
+  spClaim(key: string, queue: string, by: string, id: string): Promise<number>;
+  spEnd(
+    key: string,
+    queue: string,
+    msgs: string,
+    status: string,
+    now: number,
+    ttlSeconds: number,
+    id: string,
+  ): Promise<number>;
+  spUpdate(key: string, ...fieldsAndValues: string[]): Promise<number>;
+  spScrub(key: string): Promise<number>;
   spPeek(outbox: string, outboxes: string, group: string): Promise<string | null>;
+  spShift(outbox: string, lock: string, token: string, ms: number): Promise<number>;
+  spUnlock(lock: string, token: string): Promise<number>;
 };
 
 const defined = new WeakSet<Redis>();
@@ -50,9 +102,13 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
   const redis = client as ScriptRedis;
   if (!defined.has(client)) {
     defined.add(client);
-    redis.defineCommand("spClaim", { numberOfKeys: 1, lua: CLAIM });
-    redis.defineCommand("spEnd", { numberOfKeys: 1, lua: END });
+    redis.defineCommand("spClaim", { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand("spEnd", { numberOfKeys: 3, lua: END });
+    redis.defineCommand("spUpdate", { numberOfKeys: 1, lua: UPDATE });
+    redis.defineCommand("spScrub", { numberOfKeys: 1, lua: SCRUB });
     redis.defineCommand("spPeek", { numberOfKeys: 2, lua: PEEK });
+    redis.defineCommand("spShift", { numberOfKeys: 2, lua: SHIFT });
+    redis.defineCommand("spUnlock", { numberOfKeys: 1, lua: UNLOCK });
   }
   const k = {
     case: (id: string) => `${prefix}case:${id}`,
@@ -68,16 +124,22 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
     once: (name: string) => `${prefix}once:${name}`,
   };
   const guard = createGuard(client);
+  const officeOf = (id: string) => id.split(":")[0]!;
 
   const store: CaseStore = {
     create: (fields: NewCase, now: number, ttlSeconds: number) =>
       guard(async () => {
-        const number = await redis.incr(k.seq(fields.office));
+        const counted = await redis
+          .multi()
+          .incr(k.seq(fields.office))
+          .expire(k.seq(fields.office), COUNTER_TTL_SECONDS)
+          .exec();
+        const number = Number(counted?.[0]?.[1]);
+        if (!Number.isInteger(number)) throw new Error("case number not counted");
         const id = caseId(fields.office, number);
         const record: Case = { ...fields, id, number, status: "open", createdAt: now };
         await redis
           .multi()
-          .expire(k.seq(fields.office), COUNTER_TTL_SECONDS)
           .hset(k.case(id), toHash(record))
           .expire(k.case(id), ttlSeconds)
           .zadd(k.queue(fields.office), now, id)
@@ -88,27 +150,28 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
     get: (id) => guard(async () => fromHash(await redis.hgetall(k.case(id)))),
     update: (id, fields) =>
       guard(async () => {
-        // Only an existing case is changed: a late update never recreates an erased one.
-        if (await redis.exists(k.case(id))) await redis.hset(k.case(id), toHash(fields));
+        const pairs = Object.entries(toHash(fields)).flat();
+        if (pairs.length > 0) await redis.spUpdate(k.case(id), ...pairs);
+      }),
+    scrub: (id) =>
+      guard(async () => {
+        await redis.spScrub(k.case(id));
       }),
     claim: (id, by) =>
-      guard(async () => {
-        const claimed = (await redis.spClaim(k.case(id), by)) === 1;
-        if (claimed) await redis.zrem(k.queue(id.split(":")[0]!), id);
-        return claimed;
-      }),
+      guard(async () => (await redis.spClaim(k.case(id), k.queue(officeOf(id)), by, id)) === 1),
     end: (id, status, now, ttlSeconds) =>
-      guard(async () => {
-        const ended = (await redis.spEnd(k.case(id), status, now)) === 1;
-        if (ended)
-          await redis
-            .multi()
-            .zrem(k.queue(id.split(":")[0]!), id)
-            .expire(k.case(id), ttlSeconds)
-            .expire(k.msgs(id), ttlSeconds)
-            .exec();
-        return ended;
-      }),
+      guard(
+        async () =>
+          (await redis.spEnd(
+            k.case(id),
+            k.queue(officeOf(id)),
+            k.msgs(id),
+            status,
+            now,
+            ttlSeconds,
+            id,
+          )) === 1,
+      ),
     remove: (id) =>
       guard(async () => {
         const record = fromHash(await redis.hgetall(k.case(id)));
@@ -118,7 +181,7 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
         const multi = redis
           .multi()
           .del(k.case(id), k.msgs(id))
-          .zrem(k.queue(id.split(":")[0]!), id);
+          .zrem(k.queue(officeOf(id)), id);
         if (record) for (const ref of refs) multi.del(k.ref(record.groupChat, ref));
         await multi.exec();
       }),
@@ -170,10 +233,10 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
         const raw = await redis.spPeek(k.outbox(group), k.outboxes(), String(group));
         return raw === null ? undefined : readGroupJob(raw);
       }),
-    shift: (group) =>
-      guard(async () => {
-        await redis.lpop(k.outbox(group));
-      }),
+    shift: (group, token, lockMs) =>
+      guard(
+        async () => (await redis.spShift(k.outbox(group), k.groupLock(group), token, lockMs)) === 1,
+      ),
     lockGroup: (group, ms) =>
       guard(async () => {
         const token = randomUUID();
@@ -181,7 +244,7 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
       }),
     unlockGroup: (group, token) =>
       guard(async () => {
-        if ((await redis.get(k.groupLock(group))) === token) await redis.del(k.groupLock(group));
+        await redis.spUnlock(k.groupLock(group), token);
       }),
     sentSince: (group, since) => guard(() => redis.zcount(k.sent(group), `(${since}`, "+inf")),
     recordSent: (group, now, windowMs) =>

@@ -154,6 +154,7 @@ export class BotApiEmulator extends EventEmitter {
   private pending: Json[] = [];
   private waiters: Array<() => void> = [];
   private faults = new Map<string, Fault[]>();
+  private holds = new Map<string, Array<{ arrived: () => void; gate: Promise<void> }>>();
   private users = new Map<number, TgUser>();
 
   constructor(options: EmulatorOptions = {}) {
@@ -346,6 +347,19 @@ export class BotApiEmulator extends EventEmitter {
     ]);
   }
 
+  /**
+   * The next call of `method` is held before it is answered, as a slow network would hold it:
+   * `reached` resolves when the call has arrived, `release` lets it be answered.
+   */
+  holdNext(method: string): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    this.holds.set(method, [...(this.holds.get(method) ?? []), { arrived, gate }]);
+    return { reached, release };
+  }
+
   /** Messages the bot sent to a chat (current state: edits applied, deletions marked). */
   botMessages(chatId: number, threadId?: number): StoredMessage[] {
     return (this.messages.get(chatId) ?? []).filter(
@@ -416,6 +430,11 @@ export class BotApiEmulator extends EventEmitter {
         error_code: 400,
         description: `Bad Request: ${violations.join("; ")}`,
       });
+    }
+    const hold = this.holds.get(method)?.shift();
+    if (hold) {
+      hold.arrived();
+      await hold.gate;
     }
     const fault = this.faults.get(method)?.shift();
     if (fault) {

@@ -15,8 +15,25 @@ afterAll(async () => {
 const NOW = Date.parse("2026-11-24T09:00:00Z");
 const DAY = 86_400;
 
-const factories: Array<[string, () => { store: CaseStore; prefix?: string; redis?: Redis }]> = [
-  ["memory", () => ({ store: createMemoryCaseStore(() => NOW) })],
+/** A store, and how to let time pass for it (the memory store runs on its own clock). */
+interface Made {
+  store: CaseStore;
+  pass(ms: number): Promise<void>;
+  prefix?: string;
+  redis?: Redis;
+}
+
+const factories: Array<[string, () => Made]> = [
+  [
+    "memory",
+    () => {
+      let clock = NOW;
+      return {
+        store: createMemoryCaseStore(() => clock),
+        pass: async (ms) => void (clock += ms),
+      };
+    },
+  ],
 ];
 if (redisUrl)
   factories.push([
@@ -25,7 +42,12 @@ if (redisUrl)
       const redis = new Redis(redisUrl);
       clients.push(redis);
       const prefix = `tc${randomInt(1e9)}:`;
-      return { store: createRedisCaseStore(redis, prefix), prefix, redis };
+      return {
+        store: createRedisCaseStore(redis, prefix),
+        pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        prefix,
+        redis,
+      };
     },
   ]);
 
@@ -103,15 +125,14 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
     await store.push(group, { type: "open", caseId: "jugendamt:1" });
     await store.push(group, { type: "note", html: "<b>x</b>" });
     expect(await store.groupsWithJobs()).toContain(group);
-    expect(await store.peek(group)).toEqual({ type: "open", caseId: "jugendamt:1" });
-    await store.shift(group);
-    expect(await store.peek(group)).toEqual({ type: "note", html: "<b>x</b>" });
-    await store.shift(group);
-    expect(await store.peek(group)).toBeUndefined();
-
     const token = await store.lockGroup(group, 5_000);
     expect(token).toBeDefined();
     expect(await store.lockGroup(group, 5_000)).toBeUndefined();
+    expect(await store.peek(group)).toEqual({ type: "open", caseId: "jugendamt:1" });
+    expect(await store.shift(group, token!, 5_000)).toBe(true);
+    expect(await store.peek(group)).toEqual({ type: "note", html: "<b>x</b>" });
+    expect(await store.shift(group, token!, 5_000)).toBe(true);
+    expect(await store.peek(group)).toBeUndefined();
     await store.unlockGroup(group, token!);
     expect(await store.lockGroup(group, 5_000)).toBeDefined();
 
@@ -131,7 +152,7 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
     const { store } = factory();
     const group = -100000 - randomInt(1e6);
     await store.push(group, { type: "note", html: "first" });
-    await store.shift(group);
+    await store.shift(group, (await store.lockGroup(group, 5_000))!, 5_000);
     // The drain finds the outbox empty just as a parent's message is queued for the group.
     const [seen] = await Promise.all([
       store.peek(group),
@@ -145,6 +166,45 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
       fromChat: 7,
       messageId: 9,
     });
+  });
+
+  it("lets a drain whose lock ran out remove nothing, and no one release another's lock", async () => {
+    const { store, pass } = factory();
+    const group = -100000 - randomInt(1e6);
+    await store.push(group, { type: "card", caseId: "jugendamt:1" });
+    await store.push(group, { type: "card", caseId: "jugendamt:2" });
+    const first = (await store.lockGroup(group, 30))!;
+    await pass(60);
+    // The first drain's lock ran out; a second drain takes the group and does its first job.
+    const second = (await store.lockGroup(group, 5_000))!;
+    expect(second).toBeDefined();
+    await store.unlockGroup(group, first);
+    expect(await store.lockGroup(group, 5_000)).toBeUndefined();
+    expect(await store.shift(group, second, 5_000)).toBe(true);
+    // The first drain finishes the job it had begun: the second's next job stays.
+    expect(await store.shift(group, first, 5_000)).toBe(false);
+    expect(await store.peek(group)).toEqual({ type: "card", caseId: "jugendamt:2" });
+  });
+
+  it("scrubs what the parent wrote and keeps where the case's messages are", async () => {
+    const { store } = factory();
+    const record = await store.create(
+      newCase({ phone: "+49 170 1234567", groupChat: -100777 }),
+      NOW,
+      DAY,
+    );
+    await store.update(record.id, { thread: 42, card: 43 });
+    await store.link(-100777, 44, record.id, DAY);
+    await store.scrub(record.id);
+    const scrubbed = await store.get(record.id);
+    expect(scrubbed).toMatchObject({ message: "", answers: {}, path: [], thread: 42, card: 43 });
+    expect(scrubbed?.phone).toBeUndefined();
+    expect(JSON.stringify(scrubbed)).not.toContain("Потрібне");
+    expect(await store.groupMessages(record.id)).toEqual([44]);
+    await store.remove(record.id);
+    await store.scrub(record.id);
+    await store.update(record.id, { card: 45 });
+    expect(await store.get(record.id)).toBeUndefined();
   });
 
   it("gives a periodic task to one caller at a time", async () => {
@@ -176,12 +236,13 @@ describe.runIf(redisUrl)("case store in Redis", () => {
     await redis!.rpush(`${prefix}outbox:${group}`, "{not json", '{"type":"copy","caseId":1}');
     await store.push(group, { type: "card", caseId: "jobcenter:3" });
     expect(await store.peek(group)).toEqual({ type: "unreadable", reason: "not JSON" });
-    await store.shift(group);
+    const token = (await store.lockGroup(group, 5_000))!;
+    await store.shift(group, token, 5_000);
     expect(await store.peek(group)).toMatchObject({
       type: "unreadable",
       reason: expect.stringContaining("caseId: invalid_type") as string,
     });
-    await store.shift(group);
+    await store.shift(group, token, 5_000);
     expect(await store.peek(group)).toEqual({ type: "card", caseId: "jobcenter:3" });
   });
 });

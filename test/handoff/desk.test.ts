@@ -236,6 +236,26 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     expect(groupTexts(d).join("\n")).not.toContain("Kita-Platz für meine Tochter");
   });
 
+  it("/delete while the case's topic is still being created: the topic goes all the same", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    const creating = d.api.holdNext("createForumTopic");
+    await openCase(parent, "Bitte alles wieder löschen");
+    await creating.reached;
+    await parent.say("/delete");
+    await parent.tap("Ja, alles löschen");
+    creating.release();
+
+    await d.api.waitFor(() =>
+      groupTexts(d).some((t) => t.includes("von den Eltern zurückgezogen")),
+    );
+    await d.api.waitFor(() => d.api.callsOf("deleteForumTopic").length === 1);
+    // The topic that was being created when the parent asked is the one deleted.
+    expect(d.api.callsOf("createForumTopic")).toHaveLength(1);
+    expect([...d.api.topics.keys()].filter((key) => key.startsWith(`${d.group.id}:`))).toEqual([]);
+    expect(groupTexts(d).join("\n")).not.toContain("Bitte alles wieder löschen");
+  });
+
   it("a restart mid-case loses nothing: both directions keep working with the new process", async () => {
     const d = await desk();
     const parent = new Parent(d.api, { id: newUserId() });
@@ -385,6 +405,23 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     );
     expect(d.harness.logs.some((line) => line.includes("unreadable group job dropped"))).toBe(true);
     expect(d.api.violations).toEqual([]);
+  });
+
+  it("a group that is rate-limited for long keeps the parent's message and gets it later", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent);
+    const thread = await caseThread(d);
+    // Longer than the bot waits within one call: the job must stay in the outbox.
+    d.api.failNext("copyMessage", {
+      code: 429,
+      description: "Too Many Requests: retry after 60",
+      retryAfter: 60,
+    });
+    await parent.say("Meine Nachricht trotz Drosselung");
+    await d.api.waitFor(() => groupTexts(d, thread).includes("Meine Nachricht trotz Drosselung"));
+    expect(d.api.callsOf("copyMessage")).toHaveLength(2);
+    expect(d.harness.logs.some((line) => line.includes("group job dropped"))).toBe(false);
   });
 
   it("a case left unclaimed is reminded in its group; a claimed one is not", async () => {
