@@ -8,7 +8,11 @@
  *   open loop: 1,000 updates/s spread over 10,000 chats: p50/p99 handling latency
  *   one chat's 1st vs 200th update; Redis bytes per session; RSS idle and peak
  *
- * Options: --seconds N (per closed-loop run, default 8), --only ours|baseline.
+ * The bots run side by side, each on a Redis of its own, and take turns in rounds (who goes first
+ * swaps every round); the table shows each figure's median over the rounds.
+ *
+ * Options: --seconds N (per closed-loop and open-loop run, default 8), --rounds N (default 3),
+ * --only ours|baseline, --profile DIR.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,12 +24,14 @@ import { createPoster } from "./http-load.js";
 const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
     only: { type: "string" },
     /** Write a V8 CPU profile of each bot process into this directory. */
     profile: { type: "string" },
   },
 });
 const RUN_SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
 const TOKEN = "123456:BENCH-token";
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout.toString().trim() || 100);
 
@@ -74,8 +80,8 @@ async function startStandIn(port: number): Promise<ChildProcess> {
 
 let updateId = 1;
 let webhookReplies = 0;
-/** Updates the bot did not accept (an answer other than 2xx). */
-let refused = 0;
+/** Per bot (by port): updates it did not accept (an answer other than 2xx). */
+const refused = new Map<number, number>();
 const posters = new Map<number, ReturnType<typeof createPoster>>();
 
 /** Posts an update to a bot's webhook; resolves with the time to its answer in ms. */
@@ -89,7 +95,7 @@ async function post(port: number, update: object): Promise<number> {
     posters.set(port, poster);
   }
   const answer = await poster.post(JSON.stringify(update));
-  if (answer.status >= 300) refused++;
+  if (answer.status >= 300) refused.set(port, (refused.get(port) ?? 0) + 1);
   // A webhook reply (a Bot API call in the response body) counts as a call, as Telegram makes it.
   if (answer.contentType.startsWith("application/json") && answer.body.includes('"method"'))
     webhookReplies++;
@@ -313,8 +319,17 @@ async function startTarget(
   return { child, port };
 }
 
-interface Result {
-  name: string;
+interface Target {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly redisUrl: string;
+  readonly pattern: string;
+  readonly idleRss: number;
+}
+
+interface Round {
   closed: Array<{
     chats: number;
     rate: number;
@@ -324,6 +339,11 @@ interface Result {
     bytesPerUpdate: number;
   }>;
   open: Awaited<ReturnType<typeof openLoop>>;
+}
+
+interface Result {
+  name: string;
+  rounds: Round[];
   positions: Awaited<ReturnType<typeof firstVersus200th>>;
   bytes: Awaited<ReturnType<typeof bytesPerSession>>;
   idleRss: number;
@@ -331,22 +351,37 @@ interface Result {
   refused: number;
 }
 
-async function benchmark(
+/** A Redis server of the bot's own, so that neither bot's keys or commands weigh on the other. */
+async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
+  const port = await freePort();
+  const server = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    const up = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (up) return { url, server };
+    if (tries > 50) throw new Error("redis-server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startBot(
   name: string,
   file: string,
   redisUrl: string,
   pattern: string,
   standInPort: number,
   nodeFlags: string[] = [],
-): Promise<Result> {
-  const redis = new Redis(redisUrl);
-  await redis.flushall();
-  redis.disconnect();
-  steps.clear();
-  keyboards.clear();
-  refused = 0;
-  const port = await freePort();
-  const { child, port: boundPort } = await startTarget(
+): Promise<Target> {
+  const { child, port } = await startTarget(
     file,
     {
       BOT_TOKEN: TOKEN,
@@ -354,80 +389,118 @@ async function benchmark(
       REDIS_URL: redisUrl,
       WEBHOOK_URL: `https://bench.invalid/telegram/updates`,
       WEBHOOK_SECRET: "bench-secret-0123456789",
-      PORT: String(port),
+      PORT: String(await freePort()),
       LOG_LEVEL: "warn",
     },
     nodeFlags,
   );
-  const pid = child.pid!;
   await new Promise((r) => setTimeout(r, 1500));
-  const idleRss = memoryMb(pid).rss;
-  console.log(`${name}: warming up`);
-  await closedLoop(boundPort, pid, 50, 3, 1_000_000);
+  return {
+    name,
+    child,
+    pid: child.pid!,
+    port,
+    redisUrl,
+    pattern,
+    idleRss: memoryMb(child.pid!).rss,
+  };
+}
+
+/** One round for one bot: the closed loops at 1, 50 and 500 chats, then the open loop. */
+async function round(target: Target, index: number, firstChat: number): Promise<Round> {
+  const { name, port, pid } = target;
   const closed = [];
   for (const [i, chats] of [1, 50, 500].entries()) {
-    const result = await closedLoop(boundPort, pid, chats, RUN_SECONDS, 2_000_000 + i * 100_000);
+    const result = await closedLoop(port, pid, chats, RUN_SECONDS, firstChat + i * 1_000);
     console.log(
-      `${name}: ${chats} chats → ${result.rate.toFixed(0)} updates/s, ${result.cpuPerUpdateUs.toFixed(0)} µs CPU/update, ${result.callsPerUpdate.toFixed(2)} API calls/update (${result.repliesPerUpdate.toFixed(2)} as webhook replies)`,
+      `${name} (round ${index + 1}): ${chats} chats → ${result.rate.toFixed(0)} updates/s, ${result.cpuPerUpdateUs.toFixed(0)} µs CPU/update, ${result.callsPerUpdate.toFixed(2)} API calls/update (${result.repliesPerUpdate.toFixed(2)} as webhook replies)`,
     );
     closed.push({ chats, ...result });
   }
-  const bucketsBefore = await handlingBuckets(boundPort);
-  const open = await openLoop(boundPort, pid, 1000, 10_000, RUN_SECONDS, 3_000_000);
-  const inside = withinBuckets(bucketsBefore, await handlingBuckets(boundPort));
-  if (inside) console.log(`${name}: open loop, measured inside the bot: ${inside}`);
+  const bucketsBefore = await handlingBuckets(port);
+  const open = await openLoop(port, pid, 1000, 10_000, RUN_SECONDS, firstChat + 10_000);
+  const inside = withinBuckets(bucketsBefore, await handlingBuckets(port));
   console.log(
-    `${name}: open loop ${open.sent.toFixed(0)}/s, ${open.cpuPerUpdateUs.toFixed(0)} µs CPU/update → p50 ${open.p50.toFixed(2)} ms, p90 ${open.p90.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms, max ${open.max.toFixed(1)} ms`,
+    `${name} (round ${index + 1}): open loop ${open.sent.toFixed(0)}/s, ${open.cpuPerUpdateUs.toFixed(0)} µs CPU/update → p50 ${open.p50.toFixed(2)} ms, p90 ${open.p90.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms, max ${open.max.toFixed(1)} ms${inside ? `; inside the bot: ${inside}` : ""}`,
   );
-  const positions = await firstVersus200th(boundPort, 20, 4_000_000);
-  const bytes = await bytesPerSession(redisUrl, pattern);
-  const peakRss = memoryMb(pid).peak;
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
-  return { name, closed, open, positions, bytes, idleRss, peakRss, refused };
+  return { closed, open };
 }
 
 // Both bots run from the compiled build, as in production (node dist/main.js).
 const built = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
 if (built.status !== 0) throw new Error("npm run build failed");
 
-const redisPort = await freePort();
-const redisServer = spawn(
-  "redis-server",
-  ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-  { stdio: "ignore" },
-);
-const redisUrl = `redis://127.0.0.1:${redisPort}`;
-await new Promise((r) => setTimeout(r, 500));
 const standInPort = await freePort();
 const standIn = await startStandIn(standInPort);
-
+const redisServers: ChildProcess[] = [];
+const targets: Target[] = [];
 const results: Result[] = [];
 try {
-  if (args.only !== "baseline")
-    results.push(
-      await benchmark(
-        "ours",
-        "bench/targets/ours.mjs",
-        redisUrl,
-        "sp:*:sess",
-        standInPort,
-        productionNodeFlags(),
-      ),
+  const specs = [
+    {
+      name: "ours",
+      file: "bench/targets/ours.mjs",
+      pattern: "sp:*:sess",
+      flags: productionNodeFlags(),
+    },
+    { name: "baseline", file: "bench/targets/baseline.mjs", pattern: "*", flags: [] },
+  ].filter((spec) => !args.only || spec.name === args.only);
+  for (const spec of specs) {
+    const redis = await startRedis();
+    redisServers.push(redis.server);
+    targets.push(
+      await startBot(spec.name, spec.file, redis.url, spec.pattern, standInPort, spec.flags),
     );
-  if (args.only !== "ours")
-    results.push(
-      await benchmark("baseline", "bench/targets/baseline.mjs", redisUrl, "*", standInPort),
-    );
+  }
+  for (const [t, target] of targets.entries()) {
+    console.log(`${target.name}: warming up`);
+    await closedLoop(target.port, target.pid, 50, 3, 1_000_000 + t * 100_000);
+  }
+  // The bots take turns, and swap who goes first every round: a machine whose speed drifts
+  // during the run weighs on both alike. The table shows each figure's median over the rounds.
+  const rounds = new Map<string, Round[]>(targets.map((target) => [target.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const t = targets.indexOf(target);
+      rounds.get(target.name)!.push(await round(target, r, 2_000_000 + (t * ROUNDS + r) * 100_000));
+    }
+  }
+  for (const [t, target] of targets.entries()) {
+    const positions = await firstVersus200th(target.port, 20, 9_000_000 + t * 100_000);
+    results.push({
+      name: target.name,
+      rounds: rounds.get(target.name)!,
+      positions,
+      bytes: await bytesPerSession(target.redisUrl, target.pattern),
+      idleRss: target.idleRss,
+      peakRss: memoryMb(target.pid).peak,
+      refused: refused.get(target.port) ?? 0,
+    });
+  }
 } finally {
+  for (const target of targets) target.child.kill("SIGTERM");
+  await Promise.all(
+    targets.map(
+      (target) =>
+        new Promise((r) =>
+          target.child.exitCode !== null ? r(null) : target.child.once("exit", r),
+        ),
+    ),
+  );
   standIn.kill("SIGTERM");
   for (const poster of posters.values()) poster.close();
-  redisServer.kill("SIGKILL");
+  for (const server of redisServers) server.kill("SIGKILL");
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 const f = (n: number, d = 0) => n.toFixed(d);
 console.log(
-  `\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${RUN_SECONDS} s per closed-loop run)\n`,
+  `\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${RUN_SECONDS} s per closed-loop and open-loop run, ${ROUNDS} rounds, the bots taking turns; medians of the rounds)\n`,
 );
 console.log(
   `ours runs with the Docker image's Node.js flags (${productionNodeFlags().join(" ") || "none"}), the baseline with Node.js defaults.\n`,
@@ -443,44 +516,54 @@ const row = (label: string, values: number[], digits = 0) =>
 for (const [i, chats] of [1, 50, 500].entries()) {
   row(
     `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: updates/s`,
-    results.map((r) => r.closed[i]!.rate),
+    results.map((r) => median(r.rounds.map((x) => x.closed[i]!.rate))),
   );
   row(
     `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: CPU µs/update`,
-    results.map((r) => r.closed[i]!.cpuPerUpdateUs),
+    results.map((r) => median(r.rounds.map((x) => x.closed[i]!.cpuPerUpdateUs))),
   );
   row(
     `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: Bot API calls/update`,
-    results.map((r) => r.closed[i]!.callsPerUpdate),
+    results.map((r) => median(r.rounds.map((x) => x.closed[i]!.callsPerUpdate))),
     2,
   );
   row(
     `closed loop, ${chats} chat${chats > 1 ? "s" : ""}: of these in the webhook reply`,
-    results.map((r) => r.closed[i]!.repliesPerUpdate),
+    results.map((r) => median(r.rounds.map((x) => x.closed[i]!.repliesPerUpdate))),
     2,
   );
 }
 row(
   "open loop 1,000/s over 10,000 chats: achieved/s",
-  results.map((r) => r.open.sent),
+  results.map((r) => median(r.rounds.map((x) => x.open.sent))),
 );
 row(
   "open loop: CPU µs/update",
-  results.map((r) => r.open.cpuPerUpdateUs),
+  results.map((r) => median(r.rounds.map((x) => x.open.cpuPerUpdateUs))),
 );
 row(
   "open loop: p50 ms",
-  results.map((r) => r.open.p50),
+  results.map((r) => median(r.rounds.map((x) => x.open.p50))),
   2,
 );
 row(
   "open loop: p90 ms",
-  results.map((r) => r.open.p90),
+  results.map((r) => median(r.rounds.map((x) => x.open.p90))),
   2,
 );
 row(
   "open loop: p99 ms",
-  results.map((r) => r.open.p99),
+  results.map((r) => median(r.rounds.map((x) => x.open.p99))),
+  2,
+);
+row(
+  "open loop: p99 ms, best round",
+  results.map((r) => Math.min(...r.rounds.map((x) => x.open.p99))),
+  2,
+);
+row(
+  "open loop: p99 ms, worst round",
+  results.map((r) => Math.max(...r.rounds.map((x) => x.open.p99))),
   2,
 );
 row(
