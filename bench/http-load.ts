@@ -1,7 +1,7 @@
 /**
  * The load generator's HTTP client: keep-alive sockets that each carry one request at a time,
- * written as one buffer and read with a minimal HTTP/1.1 response parser (Content-Length or
- * chunked). Node's `http` client costs the generator about as much CPU per request as the bot
+ * written as one buffer and read with a minimal HTTP/1.1 parser (Content-Length or chunked), which
+ * the Bot API stand-in uses for requests. Node's `http` client costs the generator about as much CPU per request as the bot
  * spends handling the update; on a 2-core machine that load would sit in the bot's latency.
  */
 import { connect, type Socket } from "node:net";
@@ -22,35 +22,34 @@ interface Pending {
 
 const HEADER_END = Buffer.from("\r\n\r\n");
 
-/** A complete response at the start of `data`: the answer and its length, or undefined if not yet. */
-function parseResponse(
-  data: Buffer,
-): { status: number; contentType: string; body: string; length: number } | undefined {
+/** One HTTP/1.1 message: its start line, headers (names in lower case) and body. */
+export interface HttpMessage {
+  readonly startLine: string;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: Buffer;
+  /** How many bytes of the input it took. */
+  readonly length: number;
+}
+
+/**
+ * The complete message at the start of `data` (a request or a response, with a Content-Length or
+ * a chunked body), or undefined while more bytes are needed.
+ */
+export function parseHttpMessage(data: Buffer): HttpMessage | undefined {
   const headerEnd = data.indexOf(HEADER_END);
   if (headerEnd < 0) return undefined;
-  const head = data.toString("latin1", 0, headerEnd).split("\r\n");
-  const status = Number(head[0]!.split(" ")[1]);
-  let contentLength = -1;
-  let chunked = false;
-  let contentType = "";
-  for (const line of head.slice(1)) {
+  const [startLine, ...lines] = data.toString("latin1", 0, headerEnd).split("\r\n");
+  const headers = new Map<string, string>();
+  for (const line of lines) {
     const colon = line.indexOf(":");
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === "content-length") contentLength = Number(value);
-    else if (name === "transfer-encoding") chunked = value.toLowerCase().includes("chunked");
-    else if (name === "content-type") contentType = value;
+    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   let offset = headerEnd + 4;
-  if (!chunked) {
-    const length = Math.max(contentLength, 0);
+  if (!headers.get("transfer-encoding")?.toLowerCase().includes("chunked")) {
+    const length = Number(headers.get("content-length") ?? 0);
     if (data.length < offset + length) return undefined;
-    return {
-      status,
-      contentType,
-      body: data.toString("utf8", offset, offset + length),
-      length: offset + length,
-    };
+    const body = data.subarray(offset, offset + length);
+    return { startLine: startLine!, headers, body, length: offset + length };
   }
   const parts: Buffer[] = [];
   for (;;) {
@@ -60,12 +59,7 @@ function parseResponse(
     const start = lineEnd + 2;
     if (data.length < start + size + 2) return undefined;
     if (size === 0) {
-      return {
-        status,
-        contentType,
-        body: Buffer.concat(parts).toString("utf8"),
-        length: start + 2,
-      };
+      return { startLine: startLine!, headers, body: Buffer.concat(parts), length: start + 2 };
     }
     parts.push(data.subarray(start, start + size));
     offset = start + size + 2;
@@ -96,16 +90,16 @@ class Connection {
 
   private read(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const response = parseResponse(this.buffered);
+    const response = parseHttpMessage(this.buffered);
     const pending = this.pending;
     if (!response || !pending) return;
     this.pending = undefined;
     this.buffered = this.buffered.subarray(response.length);
     this.onIdle(this);
     pending.resolve({
-      status: response.status,
-      contentType: response.contentType,
-      body: response.body,
+      status: Number(response.startLine.split(" ")[1]),
+      contentType: response.headers.get("content-type") ?? "",
+      body: response.body.toString("utf8"),
       ms: Number(process.hrtime.bigint() - pending.started) / 1e6,
     });
   }

@@ -45,14 +45,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-// ── The Bot API stand-in (bench/stand-in.mjs, its own process): each chat's latest keyboard ─
+// ── The Bot API stand-in (bench/stand-in.ts, its own process): each chat's latest keyboard ─
 
 const keyboards = new Map<number, string[]>();
 let apiCalls = 0;
 let apiBytes = 0;
 
 async function startStandIn(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["bench/stand-in.mjs"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/stand-in.ts"], {
     env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
