@@ -265,9 +265,12 @@ export async function startBotApp(config: Config, options: StartOptions): Promis
     store,
     handoff,
     async stop() {
+      // No new updates (polling stops fetching; the webhook answers 503, so Telegram sends them
+      // again, to this bot's next process); the ones taken in are finished before Redis closes.
       if (runner?.isRunning()) await runner.stop();
-      await handoff.stop();
       await server.close();
+      await bot.idle();
+      await handoff.stop();
       await store.close();
       logger.info("bot stopped");
     },

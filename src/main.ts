@@ -61,6 +61,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // Within the grace period of docker-compose.yml (30 s): an update held up longer than this
+    // (a stalled request, a very long rate limit) must not keep the process from ending.
+    setTimeout(() => {
+      logger.error("shutdown took longer than 25 s; exiting with updates unfinished");
+      process.exit(1);
+    }, 25_000).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

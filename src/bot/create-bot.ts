@@ -65,7 +65,10 @@ function markBlockedChats(store: SessionStore, ttlSeconds: number, logger: Logge
   };
 }
 
-export function createBot(deps: BotDeps): Bot<BotContext> {
+/** The bot, and a way to wait until every update it has taken in is handled (for shutdown). */
+export type AssistantBot = Bot<BotContext> & { idle(): Promise<void> };
+
+export function createBot(deps: BotDeps): AssistantBot {
   const bot = new Bot<BotContext>(deps.token, {
     client: {
       apiRoot: deps.apiRoot,
@@ -104,9 +107,28 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   }
   bot.api.config.use(markBlockedChats(deps.store, deps.sessionTtlSeconds, deps.logger));
 
+  // Outside the error boundary (a middleware before it, a forged update): logged, never printed.
+  bot.catch((error) =>
+    deps.logger.error(
+      { update_id: error.ctx.update.update_id, err: describeError(error.error) },
+      "update failed outside the error boundary",
+    ),
+  );
+
   // The update's way through the features: one list, run directly (see DirectComposer).
   const root = new DirectComposer<BotContext>();
   bot.use(root);
+
+  // 0. Every update from its first middleware to its last, waits for its chat included: what a
+  //    shutdown waits for before it closes Redis.
+  const inFlight = new Set<Promise<void>>();
+  root.use((_ctx, next) => {
+    const work = next();
+    inFlight.add(work);
+    const done = () => void inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  });
 
   // 1. One update per chat at a time in this process (across processes: the session lock).
   root.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -174,7 +196,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // 6. Unhandled: other update kinds (chat member changes, reactions, …) need no answer.
   root.use((ctx) => ctx.log.debug("update kind not handled"));
 
-  return bot;
+  return Object.assign(bot, {
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  });
 }
 
 /** An error as a log field: its class and message, never the update's content. */

@@ -8,6 +8,8 @@ import type { Logger } from "pino";
 import type { Metrics } from "../observability/metrics.js";
 
 const MAX_BODY = 1024 * 1024;
+/** An update's body arrives at once; a request that stalls longer is dropped (Telegram resends). */
+const BODY_TIMEOUT_MS = 10_000;
 
 export interface HttpServerOptions {
   readonly port: number;
@@ -53,11 +55,14 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
       resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks, size).toString("utf8")),
     );
     request.on("error", reject);
+    // Destroyed (timed out, broken off) before its end: settled all the same.
+    request.on("close", () => reject(new Error("request closed before its end")));
   });
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const inFlight = new Set<Promise<void>>();
+  let closing = false;
 
   const respond = (
     response: ServerResponse,
@@ -78,8 +83,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         options.logger.warn("webhook request with a wrong secret refused");
         return respond(response, 401, "unauthorized");
       }
+      if (closing) {
+        // Shutting down: not taken in, so Telegram sends it again, to the next process.
+        response.setHeader("connection", "close");
+        return respond(response, 503, "shutting down");
+      }
+      request.setTimeout(BODY_TIMEOUT_MS, () => request.destroy());
       const work = (async () => {
         const body = await readBody(request);
+        // Handling may take longer (Telegram's retry-after): only the body had a time limit.
+        request.setTimeout(0);
         let update: unknown;
         try {
           update = body === undefined ? undefined : JSON.parse(body);
@@ -102,7 +115,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         else respond(response, 200, reply, "application/json");
       })();
       inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
+      work.then(
+        () => inFlight.delete(work),
+        (error: unknown) => {
+          // The request broke off while its body was read: nothing was handled.
+          inFlight.delete(work);
+          options.logger.debug({ err: String(error) }, "webhook request aborted");
+          if (!response.headersSent) respond(response, 400, "aborted");
+        },
+      );
       return;
     }
     if (request.method === "GET" && path === "/healthz") {
@@ -130,9 +151,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     port,
     async close() {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      // Requests still arrive on connections that were busy; they get 503 and close them.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       server.closeAllConnections();
       await closed;
     },

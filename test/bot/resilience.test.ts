@@ -31,6 +31,50 @@ async function emulator(): Promise<BotApiEmulator> {
 }
 
 describe.runIf(redisUrl)("with Redis", () => {
+  it.each(["polling", "webhook"] as const)(
+    "stopping (%s) finishes the update in flight before Redis closes, and takes in no new one",
+    async (mode) => {
+      const api = await emulator();
+      const harness = await startHarness({ emulator: api, redisUrl, mode });
+      const parent = new Parent(api, { id: newUserId() });
+      const sending = api.holdNext("sendMessage");
+      void api.sendText(parent.user, "/start");
+      await sending.reached;
+
+      let stopped = false;
+      const stopping = harness.app.stop().then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stopped).toBe(false);
+      if (mode === "webhook") {
+        // Another update now is refused, so that Telegram sends it again to the next process.
+        const answer = await fetch(harness.webhookUrl, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-telegram-bot-api-secret-token": WEBHOOK_SECRET,
+          },
+          body: JSON.stringify({ update_id: 999_999 }),
+        }).then(
+          (response) => response.status,
+          () => "connection refused",
+        );
+        expect([503, "connection refused"]).toContain(answer);
+      }
+      sending.release();
+      await stopping;
+
+      expect(parent.messages.some((m) => m.text?.includes("Wobei kann ich dir helfen?"))).toBe(
+        true,
+      );
+      // The session was saved before Redis closed, and the chat's lock released.
+      const redis = new Redis(redisUrl);
+      cleanup.push(async () => void redis.disconnect());
+      expect(await redis.get(`sp:{${parent.user.id}}:sess`)).not.toBeNull();
+      expect(await redis.exists(`sp:{${parent.user.id}}:lock`)).toBe(0);
+      expect(harness.logs.join("\n")).not.toContain("could not save the session");
+    },
+  );
+
   it("keeps the parent's place across a restart: a button of an old message still works", async () => {
     const api = await emulator();
     const first = await startHarness({ emulator: api, redisUrl });
