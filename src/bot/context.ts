@@ -34,8 +34,37 @@ export interface BotFlavor {
 export type BotContext = Context & BotFlavor;
 
 /** The kind of an update (`message`, `callback_query`, …) for logs and metrics. */
+/** The Bot API's update kinds: a metrics label never takes a value outside this list. */
+const UPDATE_KINDS = new Set([
+  "message",
+  "edited_message",
+  "channel_post",
+  "edited_channel_post",
+  "business_connection",
+  "business_message",
+  "edited_business_message",
+  "deleted_business_messages",
+  "guest_message",
+  "message_reaction",
+  "message_reaction_count",
+  "inline_query",
+  "chosen_inline_result",
+  "callback_query",
+  "shipping_query",
+  "pre_checkout_query",
+  "purchased_paid_media",
+  "poll",
+  "poll_answer",
+  "my_chat_member",
+  "chat_member",
+  "chat_join_request",
+  "chat_boost",
+  "removed_chat_boost",
+  "managed_bot",
+]);
+
 export function updateKind(update: Update): string {
-  for (const key in update) if (key !== "update_id") return key;
+  for (const key in update) if (key !== "update_id") return UPDATE_KINDS.has(key) ? key : "other";
   return "unknown";
 }
 

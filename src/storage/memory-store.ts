@@ -40,6 +40,8 @@ export function createMemoryStore(
   };
   const set = (key: string, value: string, ttlMs: number) =>
     entries.set(key, { value, expiresAt: now() + ttlMs });
+  const handled = (lease: Lease) =>
+    set(`upd:${lease.chatId}:${lease.updateId}`, "1", DEDUPE_TTL_SECONDS * 1000);
   const sweep = setInterval(() => {
     const t = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
@@ -54,12 +56,10 @@ export function createMemoryStore(
         const lockKey = `lock:${chatId}`;
         if (get(lockKey) !== undefined) return undefined;
         set(lockKey, token, lockTtlMs);
-        const updateKey = `upd:${chatId}:${updateId}`;
-        if (get(updateKey) !== undefined) {
+        if (get(`upd:${chatId}:${updateId}`) !== undefined) {
           entries.delete(lockKey);
           return { status: "duplicate" } as const;
         }
-        set(updateKey, "1", DEDUPE_TTL_SECONDS * 1000);
         const rateKey = `rate:${chatId}`;
         const count = Number(get(rateKey) ?? 0) + 1;
         const rateEntry = entries.get(rateKey);
@@ -78,12 +78,13 @@ export function createMemoryStore(
         return {
           status: "ready",
           raw: get(`sess:${chatId}`) ?? null,
-          lease: { chatId, token },
+          lease: { chatId, updateId, token },
         } as const;
       }, lockTtlMs);
       return result === "busy" ? { status: "busy" } : result;
     },
     async finish(lease: Lease, raw: string | null, ttlSeconds: number) {
+      handled(lease);
       const lockKey = `lock:${lease.chatId}`;
       if (get(lockKey) !== lease.token) return false;
       if (raw === null) entries.delete(`sess:${lease.chatId}`);
@@ -92,7 +93,13 @@ export function createMemoryStore(
       return true;
     },
     async release(lease: Lease) {
+      handled(lease);
       if (get(`lock:${lease.chatId}`) === lease.token) entries.delete(`lock:${lease.chatId}`);
+    },
+    async extend(lease: Lease) {
+      if (get(`lock:${lease.chatId}`) !== lease.token) return false;
+      set(`lock:${lease.chatId}`, lease.token, lockTtlMs);
+      return true;
     },
     async markBlocked(chatId: number, ttlSeconds: number) {
       set(`blocked:${chatId}`, "1", ttlSeconds * 1000);

@@ -15,20 +15,22 @@ import {
 
 /**
  * KEYS: lock, update marker, rate counter, blocked mark, session.
- * ARGV: lock token, lock ms, dedupe seconds, rate max, rate window seconds.
- * Order matters: a held lock changes nothing, so the update can be retried as it was.
+ * ARGV: lock token, lock ms, rate max, rate window seconds.
+ * Order matters: a held lock changes nothing, so the update can be retried as it was. An update
+ * counts as handled once `finish` or `release` marked it: one whose holder died before that
+ * (kill -9) is handled again when Telegram sends it again.
  */
 const BEGIN = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy'} end
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
+if redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('DEL', KEYS[1])
   return {'duplicate'}
 end
 local count = redis.call('INCR', KEYS[3])
-if count == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
-if count > tonumber(ARGV[4]) then
+if count == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
+if count > tonumber(ARGV[3]) then
   redis.call('DEL', KEYS[1])
-  if count == tonumber(ARGV[4]) + 1 then return {'limited', '1'} end
+  if count == tonumber(ARGV[3]) + 1 then return {'limited', '1'} end
   return {'limited', '0'}
 end
 redis.call('DEL', KEYS[4])
@@ -37,21 +39,36 @@ if session then return {'ready', session} end
 return {'ready'}
 `;
 
-/** KEYS: lock, session. ARGV: lock token, session ('' deletes it), TTL seconds. */
+/**
+ * KEYS: lock, session, update marker. ARGV: lock token, session ('' deletes it), TTL seconds,
+ * dedupe seconds. The update is marked handled even when the lock ran out: its answer was sent.
+ */
 const FINISH = `
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
 redis.call('DEL', KEYS[1])
 return 1
 `;
 
-/** KEYS: lock. ARGV: lock token. */
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** KEYS: lock, update marker. ARGV: lock token, dedupe seconds. Done without a write. */
+const RELEASE = `
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** KEYS: lock. ARGV: lock token, lock ms. Keeps a slow update's lock from running out. */
+const EXTEND = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
 
 type ScriptRedis = Redis & {
   spBegin(...args: (string | number)[]): Promise<[string, string?]>;
   spFinish(...args: (string | number)[]): Promise<number>;
   spRelease(...args: (string | number)[]): Promise<number>;
+  spExtend(...args: (string | number)[]): Promise<number>;
 };
 
 /** ioredis options for a bot that must answer quickly when Redis is away and recover by itself. */
@@ -138,8 +155,9 @@ export function createRedisStore(
 ): SessionStore & { readonly client: Redis } {
   const client = createRedisClient(options.url, options.onError) as ScriptRedis;
   client.defineCommand("spBegin", { numberOfKeys: 5, lua: BEGIN });
-  client.defineCommand("spFinish", { numberOfKeys: 2, lua: FINISH });
-  client.defineCommand("spRelease", { numberOfKeys: 1, lua: RELEASE });
+  client.defineCommand("spFinish", { numberOfKeys: 3, lua: FINISH });
+  client.defineCommand("spRelease", { numberOfKeys: 2, lua: RELEASE });
+  client.defineCommand("spExtend", { numberOfKeys: 1, lua: EXTEND });
   const keys = createKeys(options.prefix ?? DEFAULT_PREFIX);
   const lockTtlMs = options.lockTtlMs ?? LOCK_TTL_MS;
 
@@ -159,7 +177,6 @@ export function createRedisStore(
             keys.session(chatId),
             token,
             lockTtlMs,
-            DEDUPE_TTL_SECONDS,
             rateLimit.max,
             rateLimit.windowSeconds,
           ),
@@ -172,7 +189,11 @@ export function createRedisStore(
           case "limited":
             return { status: "limited", notify: value === "1" } as const;
           default:
-            return { status: "ready", raw: value ?? null, lease: { chatId, token } } as const;
+            return {
+              status: "ready",
+              raw: value ?? null,
+              lease: { chatId, updateId, token },
+            } as const;
         }
       }, lockTtlMs);
       return result === "busy" ? { status: "busy" } : result;
@@ -182,15 +203,29 @@ export function createRedisStore(
         client.spFinish(
           keys.lock(lease.chatId),
           keys.session(lease.chatId),
+          keys.update(lease.chatId, lease.updateId),
           lease.token,
           raw ?? "",
           ttlSeconds,
+          DEDUPE_TTL_SECONDS,
         ),
       );
       return written === 1;
     },
     async release(lease: Lease) {
-      await guard(() => client.spRelease(keys.lock(lease.chatId), lease.token));
+      await guard(() =>
+        client.spRelease(
+          keys.lock(lease.chatId),
+          keys.update(lease.chatId, lease.updateId),
+          lease.token,
+          DEDUPE_TTL_SECONDS,
+        ),
+      );
+    },
+    async extend(lease: Lease) {
+      return (
+        (await guard(() => client.spExtend(keys.lock(lease.chatId), lease.token, lockTtlMs))) === 1
+      );
     },
     async markBlocked(chatId: number, ttlSeconds: number) {
       await guard(() => client.set(keys.blocked(chatId), "1", "EX", ttlSeconds));

@@ -1,7 +1,8 @@
 /**
  * Per-chat state behind one interface, with a Redis and a memory implementation that pass the same
- * contract tests. Every update costs two round trips: `begin` (deduplicate the update, rate-limit
- * the chat, lock it against other replicas, read its session) and `finish` (write it, unlock).
+ * contract tests. Every update costs two round trips: `begin` (skip an update already handled,
+ * rate-limit the chat, lock it against other replicas, read its session) and `finish` (write it,
+ * mark the update handled, unlock).
  */
 
 export interface RateLimit {
@@ -16,9 +17,10 @@ export interface BeginRequest {
   readonly rateLimit: RateLimit;
 }
 
-/** Proof of holding a chat's lock; passed back to `finish`. */
+/** Proof of holding a chat's lock for an update; passed back to `finish`. */
 export interface Lease {
   readonly chatId: number;
+  readonly updateId: number;
   readonly token: string;
 }
 
@@ -38,8 +40,13 @@ export interface SessionStore {
    * when the lock had expired and another process may have written since: nothing is written then.
    */
   finish(lease: Lease, raw: string | null, ttlSeconds: number): Promise<boolean>;
-  /** Releases the lock without writing (the update failed). */
+  /** Releases the lock without writing (the update failed); the update counts as handled. */
   release(lease: Lease): Promise<void>;
+  /**
+   * Renews the lock for another lock time, for an update that takes long (a long retry-after);
+   * false when it is no longer held.
+   */
+  extend(lease: Lease): Promise<boolean>;
   /** Marks a chat that blocked the bot, so nothing is sent to it until it writes again. */
   markBlocked(chatId: number, ttlSeconds: number): Promise<void>;
   isBlocked(chatId: number): Promise<boolean>;
@@ -50,7 +57,8 @@ export interface SessionStore {
 
 /**
  * How long a lock lives if its holder dies (kill -9) before releasing it. Updates take
- * milliseconds; a holder slower than this loses its write (see `finish`) rather than block the chat.
+ * milliseconds; a slow one renews its lock (`extend`); a holder that stops renewing it loses its
+ * write (see `finish`) rather than block the chat.
  */
 export const LOCK_TTL_MS = 10_000;
 /** How long an update id is remembered for deduplication (Telegram redelivers within minutes). */

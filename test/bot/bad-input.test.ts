@@ -143,8 +143,13 @@ describe("bad input", () => {
         allows_multiple_answers: false,
       },
     });
+    // A kind the Bot API does not have (a future one, or a forged body) is counted as "other".
+    await harness.emulator.deliver({ made_up_kind_0815: { chat } });
     expect(parent.replies()).toEqual([]);
-    expect(harness.logs.some((l) => l.includes('"update failed"'))).toBe(false);
+    expect(harness.logs.some((l) => l.includes('"update failed'))).toBe(false);
+    const metrics = await (await fetch(`http://127.0.0.1:${harness.app.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/bot_updates_total\{kind="other"\} [1-9]/);
+    expect(metrics).not.toContain("made_up_kind_0815");
   });
 
   it("ignores group messages not addressed to it and points /start in a group to the private chat", async () => {

@@ -31,6 +31,32 @@ async function emulator(): Promise<BotApiEmulator> {
 }
 
 describe.runIf(redisUrl)("with Redis", () => {
+  it(
+    "an update held up by Telegram for longer than a chat's lock lives still saves the session",
+    {
+      timeout: 30_000,
+    },
+    async () => {
+      const api = await emulator();
+      const harness = await harnessWith({ emulator: api, redisUrl });
+      const parent = new Parent(api, { id: newUserId() });
+      await parent.say("/start");
+      // Telegram throttles the next answer for 11 s; the bot waits it out within the update.
+      api.failNext("sendMessage", {
+        code: 429,
+        description: "Too Many Requests: retry after 11",
+        retryAfter: 11,
+      });
+      await parent.tap("Kinderbetreuung");
+      expect(parent.messages.at(-1)?.text).toContain("Was möchtest du wissen?");
+      expect(harness.logs.join("\n")).not.toContain("chat lock expired");
+      // The parent's place was saved.
+      const redis = new Redis(redisUrl);
+      cleanup.push(async () => void redis.disconnect());
+      expect(await redis.get(`sp:{${parent.user.id}}:sess`)).toContain("childcare");
+    },
+  );
+
   it.each(["polling", "webhook"] as const)(
     "stopping (%s) finishes the update in flight before Redis closes, and takes in no new one",
     async (mode) => {

@@ -100,9 +100,42 @@ describe.each(factories)("%s session store", (_name, create) => {
     expect(await shortLived.finish(dead.lease, "too late", 60)).toBe(false);
   });
 
+  it("handles an update again whose holder died before finishing it, once Telegram resends it", async () => {
+    const shortLived = createShort();
+    stores.push(shortLived);
+    await ready(shortLived, 9, 1);
+    // Killed mid-update: nothing answered, so Telegram sends the same update again.
+    const again = await shortLived.begin({ chatId: 9, updateId: 1, rateLimit: RATE });
+    expect(again.status).toBe("ready");
+    if (again.status === "ready") await shortLived.finish(again.lease, "answered", 60);
+    expect(await shortLived.begin({ chatId: 9, updateId: 1, rateLimit: RATE })).toEqual({
+      status: "duplicate",
+    });
+  });
+
+  it("keeps a slow update's lock while it renews it, and saves its session", async () => {
+    const shortLived = createShort();
+    stores.push(shortLived);
+    const slow = await ready(shortLived, 10, 1);
+    const other = shortLived.begin({ chatId: 10, updateId: 2, rateLimit: RATE });
+    let otherBegan = false;
+    void other.then(() => (otherBegan = true));
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await shortLived.extend(slow.lease)).toBe(true);
+    }
+    // 600 ms, twice the lock's time: still held, so the other update still waits.
+    expect(otherBegan).toBe(false);
+    expect(await shortLived.finish(slow.lease, "slow but saved", 60)).toBe(true);
+    expect(await shortLived.extend(slow.lease)).toBe(false);
+    const next = await other;
+    expect(next).toMatchObject({ status: "ready", raw: "slow but saved" });
+    if (next.status === "ready") await shortLived.release(next.lease);
+  });
+
   it("does not write with a lock it no longer holds", async () => {
     const first = await ready(store, 5, 1);
-    const forged: Lease = { chatId: 5, token: "someone-else" };
+    const forged: Lease = { chatId: 5, updateId: 1, token: "someone-else" };
     expect(await store.finish(forged, "lost write", 60)).toBe(false);
     await store.finish(first.lease, "kept", 60);
     expect((await ready(store, 5, 2)).raw).toBe("kept");

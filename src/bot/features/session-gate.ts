@@ -7,7 +7,9 @@ import type { Middleware } from "grammy";
 import { negotiateLanguage, telegramLanguage } from "../../i18n/negotiate.js";
 import type { Metrics } from "../../observability/metrics.js";
 import {
+  LOCK_TTL_MS,
   StoreUnavailableError,
+  type Lease,
   type RateLimit,
   type SessionStore,
 } from "../../storage/session-store.js";
@@ -24,8 +26,37 @@ export interface SessionGateOptions {
   readonly rateLimit: RateLimit;
 }
 
+/** How often the locks of updates in progress are renewed: well within a lock's time. */
+const RENEW_EVERY_MS = LOCK_TTL_MS / 3;
+/** An update is not kept locked longer than this, however slow: a hung one must not block its chat. */
+const MAX_HOLD_MS = 60_000;
+
 export function createSessionGate(options: SessionGateOptions): Middleware<BotContext> {
   const { store, content, metrics } = options;
+
+  // The locks of the updates in progress, renewed together by one timer while there are any: an
+  // update slowed down by Telegram (a long retry-after) keeps its chat and saves its session.
+  const held = new Map<Lease, number>();
+  let renewal: NodeJS.Timeout | undefined;
+  const renew = () => {
+    const now = Date.now();
+    for (const [lease, since] of held)
+      if (now - since < MAX_HOLD_MS) void store.extend(lease).catch(() => undefined);
+  };
+  const hold = (lease: Lease) => {
+    held.set(lease, Date.now());
+    if (!renewal) {
+      renewal = setInterval(renew, RENEW_EVERY_MS);
+      renewal.unref();
+    }
+  };
+  const letGo = (lease: Lease) => {
+    held.delete(lease);
+    if (held.size === 0 && renewal) {
+      clearInterval(renewal);
+      renewal = undefined;
+    }
+  };
 
   return async (ctx, next) => {
     const chatId = ctx.chat?.id;
@@ -71,6 +102,8 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
     switch (begun.status) {
       case "duplicate":
         ctx.log.debug("duplicate update skipped");
+        // Its first answer may have been lost with the connection: no endless spinner.
+        if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
         return;
       case "limited":
         ctx.log.info({ notified: begun.notify }, "chat rate-limited");
@@ -106,10 +139,12 @@ export function createSessionGate(options: SessionGateOptions): Middleware<BotCo
     metrics.chatActive(chatId);
 
     let handled = false;
+    hold(begun.lease);
     try {
       await next();
       handled = true;
     } finally {
+      letGo(begun.lease);
       try {
         if (handled) {
           const raw = ctx.parent.erase ? null : writeSession(ctx.parent.session);
