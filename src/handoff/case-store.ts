@@ -38,6 +38,8 @@ export const caseSchema = z.object({
   /** The first caseworker answer carried the office header. */
   greeted: z.coerce.number().optional(),
   claimedBy: z.string().optional(),
+  /** When the group was last reminded of this unclaimed case. */
+  remindedAt: z.coerce.number().optional(),
   closedAt: z.coerce.number().optional(),
   rating: z.coerce.number().int().optional(),
 });

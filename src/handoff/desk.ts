@@ -539,12 +539,15 @@ export function createHandoff(options: HandoffOptions) {
     const list = offices();
     if (!list) return;
     const byGroup = new Map<number, string[]>();
+    const every = options.reminderMinutes * 60_000;
     for (const office of list.offices.values()) {
       if (!officeStatus(office, new Date(now())).open) continue;
-      const minutes = options.reminderMinutes;
-      for (const id of await cases.waiting(office.id, now() - minutes * 60_000)) {
+      for (const id of await cases.waiting(office.id, now() - every)) {
         const record = await cases.get(id);
         if (!record || record.status !== "open") continue;
+        // Once per reminder time, not at every check.
+        if (record.remindedAt !== undefined && now() - record.remindedAt < every) continue;
+        await cases.update(record.id, { remindedAt: now() });
         // Reminded where the case is, even if the office has moved to another group since.
         const group = record.groupChat;
         const waited = Math.round((now() - record.createdAt) / 60_000);

@@ -448,6 +448,22 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
       /Anfrage #(\d+)/.exec(parent.messages.map(textOf).join("\n"))![1];
     expect(reminder).toContain(`#${numberOf(waiting)} `);
     expect(reminder).not.toContain(`#${numberOf(claimed)} `);
+
+    // Checked every minute, reminded once per reminder time.
+    const reminders = () => groupTexts(d).filter((t) => t.startsWith("⏰")).length;
+    const redis = new Redis(redisUrl);
+    cleanup.push(async () => void redis.disconnect());
+    const check = async (minutes: number) => {
+      d.advance(minutes * 60_000);
+      await redis.del("sp:once:remind");
+      await d.harness.app.handoff.remind();
+      await d.harness.app.handoff.drain();
+    };
+    await check(1);
+    await check(1);
+    expect(reminders()).toBe(1);
+    await check(30);
+    await d.api.waitFor(() => reminders() === 2);
   });
 
   it("50 cases in one minute: the group never gets more bot messages than its budget allows", async () => {
