@@ -19,8 +19,10 @@ export const sessionSchema = z.object({
   c: z.string().max(80).optional(),
   /** The request form in progress (the conversations plugin's state); gone when it ends. */
   i: z.unknown().optional(),
-  /** A closed case the parent just rated: their next text is a comment on it. */
+  /** A closed case the parent just rated: their next text, soon after, is a comment on it. */
   rc: z.string().max(80).optional(),
+  /** When they rated it (ms since 1970). */
+  ra: z.number().int().optional(),
 });
 
 export type Session = z.infer<typeof sessionSchema>;

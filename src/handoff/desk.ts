@@ -73,6 +73,8 @@ const FLAGS: Record<string, string> = {
   ro: "🇷🇴",
 };
 const MEMBER_CACHE_MS = 60_000;
+/** How long after rating a case a parent's text is taken as a comment on it. */
+const COMMENT_WINDOW_MS = 15 * 60_000;
 /** Callback data: claim `1k<office>.<n>`, close `1z<office>.<n>`, rating `1r<office>.<n>.<stars>`. */
 const CASE_BUTTON = /^1([kz])([a-z][a-z0-9_]*)\.(\d{1,9})$/;
 const RATING_BUTTON = /^1r([a-z][a-z0-9_]*)\.(\d{1,9})\.([1-5])$/;
@@ -622,6 +624,9 @@ export function createHandoff(options: HandoffOptions) {
 
   async function startIntake(ctx: HandoffContext, topic?: string, service?: string) {
     const parent = parentOf(ctx);
+    // A new request: whatever they write next belongs to it, not to the last case's rating.
+    delete parent.session.rc;
+    delete parent.session.ra;
     const list = parent.bundle.content.offices;
     const at = parent.session.e.at;
     const [flow = "main", step = ""] = (at ?? "main.").split(".");
@@ -755,6 +760,7 @@ export function createHandoff(options: HandoffOptions) {
     await cases.update(record.id, { rating: Number(stars) });
     await cases.rate(record.office, Number(stars));
     parent.session.rc = record.id;
+    parent.session.ra = now();
     await ctx.reply(parent.bundle.texts.common(parent.lang, "handoff.rated"), {
       parse_mode: "HTML",
     });
@@ -784,9 +790,12 @@ export function createHandoff(options: HandoffOptions) {
     }
     const comment = parent.session.rc;
     if (comment) {
+      // Only the next text soon after the rating, and never while another case is open.
+      const fresh = !parent.session.c && now() - (parent.session.ra ?? 0) < COMMENT_WINDOW_MS;
       delete parent.session.rc;
+      delete parent.session.ra;
       const text = ctx.message?.text;
-      if (text !== undefined && !text.startsWith("/")) {
+      if (fresh && text !== undefined && !text.startsWith("/")) {
         const record = await cases.get(comment);
         if (record)
           await push(record.groupChat, {

@@ -95,6 +95,11 @@ async function openCase(
   await parent.tap("Kinderbetreuung");
   const consent = await parent.tap("Mit einer Person sprechen");
   expect(consent.join("\n")).toContain("Jugendamt Musterstadt");
+  return fillForm(parent, message);
+}
+
+/** From the consent question of the request form to "Send". */
+async function fillForm(parent: Parent, message: string): Promise<string[]> {
   await parent.tap("Ja, weitergeben");
   await parent.tap("Kita und Tagespflege");
   const prompt = parent.messages.at(-1)!;
@@ -182,6 +187,40 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     await parent.say("/menu");
     expect(lastButtons(parent)).toContain("Kinderbetreuung");
     expect(d.api.violations).toEqual([]);
+  });
+
+  it("after a rating, only the next text soon after is a comment: a new request gets the parent's words", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent, "Erste Frage");
+    const first = await caseThread(d);
+    await d.api.sendText(d.caseworker, "/close", d.group, first);
+    await d.api.waitFor(() => parent.messages.some((m) => textOf(m).includes("ist abgeschlossen")));
+    await parent.tap("⭐⭐⭐⭐");
+
+    // A new request right after the rating: the text goes to the new case.
+    await parent.say("/person");
+    await fillForm(parent, "Zweite Frage");
+    await d.api.waitFor(() => d.api.callsOf("createForumTopic").length === 2);
+    const second = Math.max(
+      ...[...d.api.topics.keys()]
+        .filter((key) => key.startsWith(`${d.group.id}:`))
+        .map((key) => Number(key.split(":")[1])),
+    );
+    await parent.say("Hallo, ist jemand da?");
+    await d.api.waitFor(() => groupTexts(d, second).includes("Hallo, ist jemand da?"));
+    expect(groupTexts(d).join("\n")).not.toContain("Kommentar der Eltern");
+    expect(parent.messages.map(textOf).join("\n")).not.toContain("deinen Kommentar weitergegeben");
+
+    // Rated, and a text much later: not a comment.
+    await d.api.sendText(d.caseworker, "/close", d.group, second);
+    await d.api.waitFor(
+      () => parent.messages.filter((m) => textOf(m).includes("ist abgeschlossen")).length === 2,
+    );
+    await parent.tap("⭐⭐⭐⭐⭐");
+    d.advance(20 * 60_000);
+    await parent.say("Wann hat die Kita offen?");
+    expect(groupTexts(d).join("\n")).not.toContain("Wann hat die Kita offen?");
   });
 
   it("refusing consent passes nothing on and offers the office's phone, address and hours", async () => {
