@@ -439,7 +439,7 @@ export function createHandoff(options: HandoffOptions) {
         }
         case "note": {
           const record = job.caseId ? await cases.get(job.caseId) : undefined;
-          await call(group, () =>
+          const sent = await call(group, () =>
             telegram.sendMessage(group, job.html, {
               parse_mode: "HTML",
               ...(record?.thread !== undefined
@@ -452,6 +452,9 @@ export function createHandoff(options: HandoffOptions) {
                   }),
             }),
           );
+          // In a plain group, a reply to the note reaches the case like a reply to its card.
+          if (record && record.thread === undefined)
+            await cases.link(group, sent.message_id, record.id, options.openTtlSeconds);
           if (job.close && record?.thread !== undefined)
             await call(group, () => telegram.closeForumTopic(group, record.thread!));
           return "done";
@@ -890,7 +893,9 @@ export function createHandoff(options: HandoffOptions) {
   officeGroup.on("callback_query", (ctx) => ctx.answerCallbackQuery());
   officeGroup.on("message", async (ctx) => {
     const message = ctx.message;
-    if (message.from.is_bot || isService(message)) return;
+    // An admin who remains anonymous writes as the group itself (from: GroupAnonymousBot).
+    const anonymous = message.sender_chat?.id === ctx.chat.id;
+    if ((message.from.is_bot && !anonymous) || isService(message)) return;
     const group = ctx.chat.id;
     const ref =
       message.is_topic_message && message.message_thread_id !== undefined
@@ -899,7 +904,7 @@ export function createHandoff(options: HandoffOptions) {
     if (ref === undefined) return;
     const id = await cases.byRef(group, ref);
     if (!id) return;
-    if (!(await isMember(group, message.from.id))) {
+    if (!anonymous && !(await isMember(group, message.from.id))) {
       ctx.log.warn("message from someone outside the office group ignored");
       return;
     }
@@ -914,7 +919,7 @@ export function createHandoff(options: HandoffOptions) {
     if (!record.greeted) {
       const header = office?.show_names
         ? parentText(bundle, record.lang, "handoff.header_named", {
-            name: ctx.from.first_name,
+            name: caseworkerName(ctx),
             office: office.name,
           })
         : parentText(bundle, record.lang, "handoff.header", {
@@ -925,6 +930,9 @@ export function createHandoff(options: HandoffOptions) {
     try {
       if (await sessions.isBlocked(record.parentChat)) throw new Error("blocked");
       await ctx.api.copyMessage(record.parentChat, group, message.message_id);
+      // In a plain group, a reply to this message (a postscript) reaches the same case.
+      if (record.thread === undefined)
+        await cases.link(group, message.message_id, record.id, options.openTtlSeconds);
     } catch {
       await push(group, {
         type: "note",
@@ -981,6 +989,8 @@ export type Handoff = ReturnType<typeof createHandoff>;
 
 /** The name caseworkers see for a colleague; parents see it only where an office allows it. */
 function caseworkerName(ctx: BotContext): string {
+  // An anonymous admin is the team, not "Group".
+  if (ctx.msg?.sender_chat !== undefined && ctx.msg.sender_chat.id === ctx.chat?.id) return "Team";
   return ctx.from?.first_name ?? "Team";
 }
 

@@ -48,6 +48,8 @@ export interface StoredMessage {
   is_topic_message?: boolean;
   /** The message this one replies to (as Telegram delivers it). */
   reply_to_message?: Json;
+  /** The chat a message is sent on behalf of (an anonymous group admin: the group itself). */
+  sender_chat?: TgChat;
 }
 
 export interface RecordedCall {

@@ -411,6 +411,21 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     );
     expect(parent.replies().map(textOf)).not.toContain("Allgemeine Notiz im Team");
 
+    // A postscript as a reply to the caseworker's own message reaches the parent as well.
+    const own = d.api.botMessages(d.group.id).length;
+    const relayedAnswer = d.api
+      .callsOf("copyMessage")
+      .find((c) => Number(c.params.chat_id) === parent.user.id)!;
+    await d.api.sendMessage(d.caseworker, {
+      chat: d.group,
+      text: "Nachtrag: bitte den Ausweis mitbringen",
+      reply_to_message: { message_id: Number(relayedAnswer.params.message_id), chat: d.group },
+    });
+    await d.api.waitFor(() =>
+      parent.messages.some((m) => textOf(m) === "Nachtrag: bitte den Ausweis mitbringen"),
+    );
+    expect(d.api.botMessages(d.group.id).length).toBe(own);
+
     // The parent's answer lands in the group as a reply to the card.
     await parent.say("Antwort der Eltern");
     const relayed = await d.api.waitFor(() =>
@@ -461,6 +476,34 @@ describe.runIf(redisUrl)("caseworker desk (Redis)", () => {
     await d.api.waitFor(() => groupTexts(d, thread).includes("Meine Nachricht trotz Drosselung"));
     expect(d.api.callsOf("copyMessage")).toHaveLength(2);
     expect(d.harness.logs.some((line) => line.includes("group job dropped"))).toBe(false);
+  });
+
+  it("an admin who remains anonymous answers and closes a case as the team", async () => {
+    const d = await desk();
+    const parent = new Parent(d.api, { id: newUserId() });
+    await openCase(parent);
+    const thread = await caseThread(d);
+    const anonymous = d.api.createUser({
+      id: 1087968824,
+      is_bot: true,
+      first_name: "Group",
+      username: "GroupAnonymousBot",
+    });
+    const write = (text: string) =>
+      d.api.sendMessage(anonymous, {
+        chat: d.group,
+        sender_chat: d.group,
+        text,
+        message_thread_id: thread,
+        is_topic_message: true,
+      });
+    await write("Wir melden uns morgen früh bei Ihnen.");
+    await d.api.waitFor(() =>
+      parent.messages.some((m) => textOf(m) === "Wir melden uns morgen früh bei Ihnen."),
+    );
+    await write("/close");
+    await d.api.waitFor(() => parent.messages.some((m) => textOf(m).includes("ist abgeschlossen")));
+    expect(groupTexts(d).join("\n")).not.toContain("Group");
   });
 
   it("a case left unclaimed is reminded in its group; a claimed one is not", async () => {
