@@ -120,6 +120,11 @@ export interface CaseStore {
   scrub(id: string): Promise<void>;
   /** Deletes the case and its indexes (the parent asked to erase their data). */
   remove(id: string): Promise<void>;
+  /**
+   * An open case in use lives on: the case, its message list and its topic's and card's links
+   * get `ttlSeconds` again (a case lives as long as it is active, like the parent's session).
+   */
+  touch(record: Case, ttlSeconds: number): Promise<void>;
   /** Finds the case of a forum topic or of a message in a plain group. */
   link(group: number, ref: number, id: string, ttlSeconds: number): Promise<void>;
   byRef(group: number, ref: number): Promise<string | undefined>;

@@ -814,6 +814,7 @@ export function createHandoff(options: HandoffOptions) {
     if (!record) return next();
     const message = ctx.message;
     if (message && !message.text?.startsWith("/")) {
+      await cases.touch(record, options.openTtlSeconds);
       await push(record.groupChat, {
         type: "copy",
         caseId: record.id,
@@ -930,6 +931,7 @@ export function createHandoff(options: HandoffOptions) {
     try {
       if (await sessions.isBlocked(record.parentChat)) throw new Error("blocked");
       await ctx.api.copyMessage(record.parentChat, group, message.message_id);
+      await cases.touch(record, options.openTtlSeconds);
       // In a plain group, a reply to this message (a postscript) reaches the same case.
       if (record.thread === undefined)
         await cases.link(group, message.message_id, record.id, options.openTtlSeconds);

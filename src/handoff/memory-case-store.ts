@@ -91,6 +91,11 @@ export function createMemoryCaseStore(now: () => number = Date.now): CaseStore {
           if (ref !== undefined) refs.delete(`${record.groupChat}:${ref}`);
       msgs.delete(id);
     },
+    async touch(record, ttlSeconds) {
+      cases.touch(record.id, ttlSeconds * 1000);
+      for (const ref of [record.thread, record.card])
+        if (ref !== undefined) refs.touch(`${record.groupChat}:${ref}`, ttlSeconds * 1000);
+    },
     async link(group, ref, id, ttlSeconds) {
       refs.set(`${group}:${ref}`, id, ttlSeconds * 1000);
       msgs.set(id, [...(msgs.get(id) ?? []), ref]);

@@ -185,6 +185,16 @@ export function createRedisCaseStore(client: Redis, prefix = "sp:"): CaseStore {
         if (record) for (const ref of refs) multi.del(k.ref(record.groupChat, ref));
         await multi.exec();
       }),
+    touch: (record, ttlSeconds) =>
+      guard(async () => {
+        const multi = redis
+          .multi()
+          .expire(k.case(record.id), ttlSeconds)
+          .expire(k.msgs(record.id), ttlSeconds);
+        for (const ref of [record.thread, record.card])
+          if (ref !== undefined) multi.expire(k.ref(record.groupChat, ref), ttlSeconds);
+        await multi.exec();
+      }),
     link: (group, ref, id, ttlSeconds) =>
       guard(async () => {
         await redis

@@ -207,6 +207,19 @@ describe.each(factories)("case store (%s)", (_name, factory) => {
     expect(await store.get(record.id)).toBeUndefined();
   });
 
+  it("keeps a case in use alive: touching it renews the case and its topic's and card's links", async () => {
+    const { store, pass } = factory();
+    const record = await store.create(newCase({ groupChat: -100888 }), NOW, 1);
+    await store.update(record.id, { thread: 7, card: 8 });
+    await store.link(-100888, 7, record.id, 1);
+    await store.link(-100888, 8, record.id, 1);
+    await store.touch({ ...record, thread: 7, card: 8 }, 60);
+    await pass(1_500);
+    expect(await store.get(record.id)).toMatchObject({ id: record.id, thread: 7 });
+    expect(await store.byRef(-100888, 7)).toBe(record.id);
+    expect(await store.byRef(-100888, 8)).toBe(record.id);
+  });
+
   it("gives a periodic task to one caller at a time", async () => {
     const { store } = factory();
     const name = `task${randomInt(1e9)}`;
