@@ -54,8 +54,11 @@ export type OfficeStatus = { open: true } | { open: false; next: Date | undefine
 export function officeStatus(office: Pick<Office, "hours" | "closed">, now: Date): OfficeStatus {
   const closed = new Set(office.closed);
   const today = berlinTime(now);
+  const [year, month, date] = today.date.split("-").map(Number);
   for (let day = 0; day <= 14; day++) {
-    const local = day === 0 ? today : berlinTime(new Date(now.getTime() + day * 86_400_000));
+    // Calendar days, not 24-hour steps: a day with a clock change has 23 or 25 hours.
+    const local =
+      day === 0 ? today : berlinTime(new Date(Date.UTC(year!, month! - 1, date! + day, 12)));
     if (closed.has(local.date)) continue;
     const spans = parseHours(office.hours[local.weekday] ?? "").sort(([a], [b]) =>
       a.localeCompare(b),
