@@ -1,11 +1,11 @@
 /**
- * A lean `fetch` for grammY's API client: one keep-alive undici request per call, with the body
- * as grammY builds it (a JSON string, or a stream for file uploads) and `json()` on the answer.
- * It replaces node-fetch, whose per-request bookkeeping showed up in the bot's profile; undici's
- * request costs about a third less CPU per call than Node's `http` client.
+ * A lean `fetch` for grammY's API client: one keep-alive `http(s).request` per call, with the
+ * body as grammY builds it (a JSON string, or a stream for file uploads) and `json()` on the
+ * answer. It replaces node-fetch, whose per-request bookkeeping showed up in the bot's profile.
  */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { Agent, request } from "undici";
 
 interface FetchInit {
   method?: string;
@@ -21,36 +21,57 @@ export interface LeanResponse {
   text(): Promise<string>;
 }
 
-type Method = "GET" | "POST";
+function readAll(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.on("error", reject);
+  });
+}
 
-/** Creates the transport; one agent keeps connections to the Bot API open. */
+/** Creates the transport; one agent per protocol keeps connections to the Bot API open. */
 export function createTransport(): (url: string | URL, init?: FetchInit) => Promise<LeanResponse> {
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 
-  return async (url, init = {}) => {
-    const body = init.body;
-    const response = await request(url, {
-      method: (init.method ?? "GET") as Method,
-      headers: init.headers ?? {},
-      dispatcher,
-      ...(init.signal && { signal: init.signal }),
-      ...(body !== undefined &&
-        body !== null && {
-          body:
-            typeof body === "string" || body instanceof Uint8Array
-              ? body
-              : Readable.from(body as AsyncIterable<Uint8Array>),
-        }),
+  return (url, init = {}) =>
+    new Promise<LeanResponse>((resolve, reject) => {
+      const target = typeof url === "string" ? new URL(url) : url;
+      const secure = target.protocol === "https:";
+      const body = init.body;
+      const request = (secure ? httpsRequest : httpRequest)(
+        target,
+        {
+          method: init.method ?? "GET",
+          headers: init.headers ?? {},
+          agent: secure ? httpsAgent : httpAgent,
+        },
+        (response) => {
+          const text = readAll(response);
+          const status = response.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            text: () => text,
+            json: async () => JSON.parse(await text) as unknown,
+          });
+        },
+      );
+      request.on("error", reject);
+      const signal = init.signal;
+      if (signal) {
+        const abort = () => request.destroy(new Error("aborted"));
+        if (signal.aborted) abort();
+        else {
+          signal.addEventListener("abort", abort, { once: true });
+          // Once the exchange is over, the signal must not keep the request (and its socket's
+          // buffers) reachable: grammY's signals outlive the call in a WeakMap of their polyfill.
+          request.once("close", () => signal.removeEventListener("abort", abort));
+        }
+      }
+      if (body === undefined || body === null) request.end();
+      else if (typeof body === "string" || body instanceof Uint8Array) request.end(body);
+      else Readable.from(body as AsyncIterable<Uint8Array>).pipe(request);
     });
-    const status = response.statusCode;
-    const text = response.body.text();
-    // Read at once, so that the connection is free again whatever the caller does.
-    text.catch(() => undefined);
-    return {
-      status,
-      ok: status >= 200 && status < 300,
-      text: () => text,
-      json: async () => JSON.parse(await text) as unknown,
-    };
-  };
 }
