@@ -343,8 +343,7 @@ export function createHandoff(options: HandoffOptions) {
           const forum = await isForum(group).catch((error: unknown) => error);
           if (typeof forum !== "boolean") {
             // One unreachable group must not hold up the others.
-            const gone =
-              forum instanceof GrammyError && forum.error_code >= 400 && forum.error_code < 500;
+            const gone = refusedForGood(forum);
             logger.error(
               { group, err: describe(forum) },
               gone
@@ -482,10 +481,7 @@ export function createHandoff(options: HandoffOptions) {
           } catch (error) {
             // Already gone, or too old for the bot to delete: the note tells the team. Anything
             // else (too many requests, the network) is tried again with the whole job.
-            const refused =
-              error instanceof GrammyError &&
-              (error.error_code === 400 || error.error_code === 403);
-            if (!refused) throw error;
+            if (!refusedForGood(error)) throw error;
             logger.warn({ group, err: describe(error) }, "case messages not deleted in the group");
           }
           await call(group, () => telegram.sendMessage(group, job.html, { parse_mode: "HTML" }));
@@ -494,13 +490,7 @@ export function createHandoff(options: HandoffOptions) {
         }
       }
     } catch (error) {
-      // Refused for good (no rights, message gone): dropped. Too many requests: tried again later.
-      const refused =
-        error instanceof GrammyError &&
-        error.error_code >= 400 &&
-        error.error_code < 500 &&
-        error.error_code !== 429;
-      if (refused) {
+      if (refusedForGood(error)) {
         logger.warn({ group, job: job.type, err: describe(error) }, "group job dropped");
         return "done";
       }
@@ -894,8 +884,7 @@ export function createHandoff(options: HandoffOptions) {
   officeGroup.on("callback_query", (ctx) => ctx.answerCallbackQuery());
   officeGroup.on("message", async (ctx) => {
     const message = ctx.message;
-    // An admin who remains anonymous writes as the group itself (from: GroupAnonymousBot).
-    const anonymous = message.sender_chat?.id === ctx.chat.id;
+    const anonymous = isAnonymousAdmin(ctx);
     if ((message.from.is_bot && !anonymous) || isService(message)) return;
     const group = ctx.chat.id;
     const ref =
@@ -992,8 +981,26 @@ export type Handoff = ReturnType<typeof createHandoff>;
 /** The name caseworkers see for a colleague; parents see it only where an office allows it. */
 function caseworkerName(ctx: BotContext): string {
   // An anonymous admin is the team, not "Group".
-  if (ctx.msg?.sender_chat !== undefined && ctx.msg.sender_chat.id === ctx.chat?.id) return "Team";
+  if (isAnonymousAdmin(ctx)) return "Team";
   return ctx.from?.first_name ?? "Team";
+}
+
+/** An admin who remains anonymous writes as the group itself (from: GroupAnonymousBot). */
+function isAnonymousAdmin(ctx: BotContext): boolean {
+  return ctx.msg?.sender_chat !== undefined && ctx.msg.sender_chat.id === ctx.chat?.id;
+}
+
+/**
+ * Telegram refused the call for good (no rights, message gone, bad request): retrying cannot help.
+ * Too many requests (429), server errors and the network are worth another try.
+ */
+function refusedForGood(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code >= 400 &&
+    error.error_code < 500 &&
+    error.error_code !== 429
+  );
 }
 
 function isService(message: Message): boolean {
